@@ -1,0 +1,67 @@
+import { ConfigError } from '../config/errors';
+import { loadConfig } from '../config/load';
+import { Compose, PolicyViolationError, synthesize } from './synthesize';
+
+export const DEFAULT_CONFIG = 'config/example.yaml';
+/** Selects the config when flags cannot be passed (cdktf deploy runs the app itself). */
+export const CONFIG_ENV = 'BLUEPRINT_CONFIG';
+
+const USAGE = `usage: npm run synth -- [--config <file>]
+  Synthesizes every stack the config enables into cdktf.out/stacks/<stack>/.
+  --config <file>   config file (default: $${CONFIG_ENV}, else ${DEFAULT_CONFIG})
+  SYNTH_HCL_OUTPUT=true writes HCL (cdk.tf) instead of JSON (cdk.tf.json).`;
+
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+/** Runs a synth from command-line arguments; returns the process exit code. */
+export function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, compose: Compose, io: CliIo = consoleIo): number {
+  const args = parseArgs(argv);
+  if ('error' in args) {
+    io.err(`${args.error}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const configFile = args.config ?? env[CONFIG_ENV] ?? DEFAULT_CONFIG;
+  // The cdktf CLI tells the app where to write through CDKTF_OUTDIR.
+  const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';
+  try {
+    const report = synthesize(loadConfig(configFile), outdir, compose);
+    const width = Math.max(...report.stacks.map((s) => s.name.length));
+    for (const stack of report.stacks) {
+      io.out(`${stack.name.padEnd(width)}  ${String(stack.resources).padStart(3)} resources  ${stack.file}`);
+    }
+    if (report.stacks.length === 0) io.out(`no stack is enabled in ${configFile}`);
+    for (const note of report.notes) io.out(note);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof PolicyViolationError) {
+      io.err(error.message);
+    } else {
+      io.err(`synth failed; nothing was synthesized: ${(error as Error).message}`);
+    }
+    return 1;
+  }
+}
+
+function parseArgs(argv: readonly string[]): { config?: string; help?: boolean } | { error: string } {
+  const parsed: { config?: string; help?: boolean } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') parsed.help = true;
+    else if (arg === '--config') {
+      const value = argv[++i];
+      if (!value) return { error: '--config needs a file' };
+      parsed.config = value;
+    } else if (arg.startsWith('--config=')) parsed.config = arg.slice('--config='.length);
+    else return { error: `unknown argument ${arg}` };
+  }
+  return parsed;
+}

@@ -1,0 +1,89 @@
+/**
+ * Field schemas shared by every config section. Messages say what is allowed; the loader adds the path and
+ * the value that was given.
+ */
+import { z } from 'zod';
+import { parseCidr } from '../network/ipv4';
+
+/** Google Cloud project id: 6-30 characters, lowercase letters, digits and hyphens, starts with a letter. */
+export const projectId = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    'must be a project id: 6-30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen',
+  );
+
+export const region = z.string().regex(/^[a-z]+-[a-z]+\d+$/, 'must be a region such as us-central1');
+
+export const zone = z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, 'must be a zone such as us-central1-a');
+
+/** The region a zone belongs to: us-central1-a -> us-central1. */
+export function regionOfZone(zoneName: string): string {
+  return zoneName.replace(/-[a-z]$/, '');
+}
+
+export const ipv4Cidr = z
+  .string()
+  .refine((value) => parseCidr(value) !== undefined, {
+    message: 'must be an IPv4 CIDR such as 10.0.0.0/24, with no host bits set',
+  });
+
+/** RFC 1035 name as Compute Engine and GKE use it: lowercase, digits, hyphens, starts with a letter. */
+export function resourceName(maxLength: number) {
+  return z
+    .string()
+    .max(maxLength, `must be at most ${maxLength} characters`)
+    .regex(
+      /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+      'must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen',
+    );
+}
+
+/** Service account id (the part before @): 6-30 characters. */
+export const serviceAccountId = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    'must be a service account id: 6-30 lowercase letters, digits or hyphens, starting with a letter',
+  );
+
+/** Environment name: becomes part of every state prefix and a label value. */
+export const environmentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,29}$/, 'must be 1-30 lowercase letters, digits or hyphens, starting with a letter');
+
+const labelKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'label keys must be 1-63 lowercase letters, digits, _ or -, starting with a letter');
+const labelValue = z
+  .string()
+  .regex(/^[a-z0-9_-]{0,63}$/, 'label values must be at most 63 lowercase letters, digits, _ or -');
+
+export const labels = z.record(labelKey, labelValue);
+
+/** Cloud Storage bucket name (the dotted, domain-named form is not offered: it needs domain verification). */
+export const bucketName = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/,
+    'must be a bucket name: 3-63 lowercase letters, digits, - or _, starting and ending with a letter or digit',
+  )
+  .refine((name) => !name.startsWith('goog') && !name.includes('google'), {
+    message: 'must not start with "goog" or contain "google"',
+  });
+
+export const billingAccount = z
+  .string()
+  .regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, 'must be a billing account id such as 0123AB-4567CD-89EF01');
+
+export const machineType = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, 'must be a Compute Engine machine type such as e2-medium');
+
+/** Full resource name of a Cloud KMS key. */
+export const kmsKeyName = z
+  .string()
+  .regex(
+    /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/,
+    'must be a key name: projects/P/locations/L/keyRings/R/cryptoKeys/K',
+  );

@@ -1,0 +1,118 @@
+import { ITerraformDependable } from 'cdktf';
+import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { Construct } from 'constructs';
+import { ServiceAccount } from '../iam/service-account';
+import { GkeNodePool, GkeNodePoolProps } from './node-pool';
+
+export type ReleaseChannel = 'RAPID' | 'REGULAR' | 'STABLE' | 'EXTENDED';
+
+export interface GkeClusterProps {
+  readonly name: string;
+  readonly project: string;
+  /** A zone (zonal cluster) or a region (regional cluster). */
+  readonly location: string;
+  /** Self link or id of the VPC. */
+  readonly network: string;
+  readonly subnetwork: string;
+  /** Secondary range of `subnetwork` for pod addresses (VPC-native cluster). */
+  readonly podsRangeName: string;
+  /** Secondary range of `subnetwork` for service addresses. */
+  readonly servicesRangeName: string;
+  /** Account id of the node service account this construct creates. */
+  readonly nodeServiceAccountId: string;
+  /** @default REGULAR (CKV_GCP_70) */
+  readonly releaseChannel?: ReleaseChannel;
+  /**
+   * Nodes without public addresses (AVD-GCP-0059); they need Cloud NAT to pull images from outside Google.
+   * @default true
+   */
+  readonly privateNodes?: boolean;
+  /**
+   * Cloud Logging for system and workload logs (CKV_GCP_1).
+   * @default true
+   */
+  readonly cloudLogging?: boolean;
+  /**
+   * CIDRs allowed to reach the control plane endpoint.
+   * @default any address; every request is still authenticated by Google IAM
+   */
+  readonly controlPlaneAuthorizedCidrs?: readonly string[];
+  /**
+   * Refuse `terraform destroy` until set to false and applied.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /** @default none */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+const NODE_ROLES = ['roles/logging.logWriter', 'roles/monitoring.metricWriter'];
+
+/**
+ * A VPC-native GKE Standard cluster whose nodes live only in separately managed pools (`addNodePool`), with its
+ * node service account. Always on: Workload Identity (GKE-WORKLOAD-IDENTITY), shielded nodes (CKV_GCP_71), no legacy
+ * ABAC (CKV_GCP_7), no client certificates (CKV_GCP_13), Dataplane V2 with network policy enforcement.
+ */
+export class GkeCluster extends Construct {
+  readonly cluster: ContainerCluster;
+  readonly nodeServiceAccount: ServiceAccount;
+  /** `<project>.svc.id.goog`: Kubernetes service accounts appear in IAM as members of this pool. */
+  readonly workloadPool: string;
+
+  constructor(scope: Construct, id: string, props: GkeClusterProps) {
+    super(scope, id);
+    this.workloadPool = `${props.project}.svc.id.goog`;
+    this.nodeServiceAccount = new ServiceAccount(this, 'node-sa', {
+      accountId: props.nodeServiceAccountId,
+      displayName: `GKE nodes of ${props.name}`,
+      description: 'Runs the nodes; may only write logs and metrics',
+      project: props.project,
+      projectRoles: NODE_ROLES,
+    });
+    const nodeBaseline = {
+      serviceAccount: this.nodeServiceAccount.email,
+      oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      workloadMetadataConfig: { mode: 'GKE_METADATA' },
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+    };
+    const authorizedCidrs = props.controlPlaneAuthorizedCidrs;
+
+    this.cluster = new ContainerCluster(this, 'Resource', {
+      name: props.name,
+      project: props.project,
+      location: props.location,
+      network: props.network,
+      subnetwork: props.subnetwork,
+      networkingMode: 'VPC_NATIVE',
+      ipAllocationPolicy: {
+        clusterSecondaryRangeName: props.podsRangeName,
+        servicesSecondaryRangeName: props.servicesRangeName,
+      },
+      // GKE cannot create a cluster without nodes: this first pool is deleted as soon as the cluster exists. It
+      // still gets the node baseline, so even it never runs as the default compute service account.
+      removeDefaultNodePool: true,
+      initialNodeCount: 1,
+      nodeConfig: nodeBaseline,
+      // The provider would otherwise plan a replacement of the whole cluster once the default pool is gone.
+      lifecycle: { ignoreChanges: ['node_config'] },
+      releaseChannel: { channel: props.releaseChannel ?? 'REGULAR' },
+      workloadIdentityConfig: { workloadPool: this.workloadPool },
+      enableShieldedNodes: true,
+      enableLegacyAbac: false,
+      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+      datapathProvider: 'ADVANCED_DATAPATH',
+      privateClusterConfig: { enablePrivateNodes: props.privateNodes ?? true, enablePrivateEndpoint: false },
+      masterAuthorizedNetworksConfig: authorizedCidrs
+        ? { cidrBlocks: authorizedCidrs.map((cidrBlock) => ({ cidrBlock, displayName: cidrBlock })) }
+        : undefined,
+      loggingService: props.cloudLogging === false ? 'none' : 'logging.googleapis.com/kubernetes',
+      deletionProtection: props.deletionProtection ?? true,
+      dependsOn: props.dependsOn,
+    });
+  }
+
+  /** Adds a node pool running as this cluster's node service account. */
+  addNodePool(id: string, props: Omit<GkeNodePoolProps, 'cluster' | 'serviceAccountEmail'>): GkeNodePool {
+    return new GkeNodePool(this, id, { ...props, cluster: this.cluster, serviceAccountEmail: this.nodeServiceAccount.email });
+  }
+}

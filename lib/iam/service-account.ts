@@ -1,0 +1,49 @@
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccount as GoogleServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { Construct } from 'constructs';
+
+export interface ServiceAccountProps {
+  /** The part before `@`: 6-30 lowercase letters, digits or hyphens. */
+  readonly accountId: string;
+  readonly displayName: string;
+  readonly description?: string;
+  readonly project: string;
+  /**
+   * Project-level roles, one `google_project_iam_member` each (additive: other bindings are left alone).
+   * @default none
+   */
+  readonly projectRoles?: readonly string[];
+}
+
+/** A dedicated service account and the project roles it holds. It never gets a key (CKV2_GCP_3). */
+export class ServiceAccount extends Construct {
+  readonly account: GoogleServiceAccount;
+  readonly email: string;
+  /** `serviceAccount:<email>`, for IAM bindings. */
+  readonly member: string;
+
+  constructor(scope: Construct, id: string, props: ServiceAccountProps) {
+    super(scope, id);
+    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(props.accountId)) {
+      throw new Error(
+        `service account id must be 6-30 lowercase letters, digits or hyphens, starting with a letter (got "${props.accountId}")`,
+      );
+    }
+    this.account = new GoogleServiceAccount(this, 'Resource', {
+      accountId: props.accountId,
+      displayName: props.displayName,
+      description: props.description,
+      project: props.project,
+    });
+    this.email = this.account.email;
+    this.member = this.account.member;
+    for (const role of props.projectRoles ?? []) {
+      new ProjectIamMember(this, roleId(role), { project: props.project, role, member: this.member });
+    }
+  }
+}
+
+/** roles/logging.logWriter -> logging-logWriter: a stable construct id per role. */
+function roleId(role: string): string {
+  return role.replace(/^(roles|projects\/[^/]+\/roles)\//, '').replace(/\./g, '-');
+}

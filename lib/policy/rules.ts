@@ -1,0 +1,248 @@
+/**
+ * The security baseline's rules. Each reads the attributes of one synthesized resource (snake_case, exactly as
+ * Terraform sees them) and says what is wrong. Ids are checkov's (CKV_*) or trivy's (AVD-GCP-*) where one exists,
+ * otherwise our own. Unlike checkov, a rule that wants a safe value wants it written: a provider default can change,
+ * the synthesized configuration cannot.
+ */
+
+export type Attributes = Record<string, unknown>;
+
+export interface Rule {
+  readonly id: string;
+  readonly resourceTypes: readonly string[];
+  /** What is wrong with the resource, or undefined when it complies. */
+  readonly check: (attrs: Attributes, resourceType: string) => string | undefined;
+  /** How to comply, in Terraform attribute terms. */
+  readonly fix: string;
+}
+
+/** Reads `a.b.c`, stepping into single-block lists the way Terraform JSON may nest them. */
+export function attribute(attrs: unknown, path: string): unknown {
+  let current: unknown = attrs;
+  for (const key of path.split('.')) {
+    if (Array.isArray(current)) current = current[0];
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+const DEFAULT_COMPUTE_SA = /-compute@developer\.gserviceaccount\.com$/;
+const BASIC_ROLES = new Set(['roles/owner', 'roles/editor', 'roles/viewer']);
+const MAX_KEY_ROTATION_SECONDS = 90 * 24 * 3600;
+
+const CLUSTER = 'google_container_cluster';
+const NODE_POOL = 'google_container_node_pool';
+const NODE_TYPES = [CLUSTER, NODE_POOL] as const;
+
+/**
+ * The node configurations a resource puts nodes on: a node pool's own; a cluster's `node_config` (its default pool,
+ * even when removed right after creation) and inline `node_pool` blocks.
+ */
+function nodeConfigs(attrs: Attributes, resourceType: string): unknown[] {
+  if (resourceType === NODE_POOL) return [attribute(attrs, 'node_config') ?? {}];
+  const configs: unknown[] = [];
+  const clusterNodeConfig = attribute(attrs, 'node_config');
+  if (clusterNodeConfig !== undefined) configs.push(clusterNodeConfig);
+  else if (attrs.remove_default_node_pool !== true) configs.push({});
+  const inlinePools = Array.isArray(attrs.node_pool) ? attrs.node_pool : [];
+  for (const pool of inlinePools) configs.push(attribute(pool, 'node_config') ?? {});
+  return configs;
+}
+
+function everyNodeConfig(predicate: (nodeConfig: unknown) => boolean, problem: string) {
+  return (attrs: Attributes, resourceType: string) =>
+    nodeConfigs(attrs, resourceType).every(predicate) ? undefined : problem;
+}
+
+function iamRole(attrs: Attributes): string | undefined {
+  return typeof attrs.role === 'string' ? attrs.role : undefined;
+}
+
+function durationSeconds(value: unknown): number | undefined {
+  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(value) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+export const RULES: readonly Rule[] = [
+  {
+    id: 'CKV_GCP_29',
+    resourceTypes: ['google_storage_bucket'],
+    check: (a) => (a.uniform_bucket_level_access === true ? undefined : 'uniform bucket-level access is not enabled'),
+    fix: 'set uniform_bucket_level_access = true',
+  },
+  {
+    id: 'CKV_GCP_114',
+    resourceTypes: ['google_storage_bucket'],
+    check: (a) =>
+      a.public_access_prevention === 'enforced'
+        ? undefined
+        : `public access prevention is not enforced (got ${JSON.stringify(a.public_access_prevention ?? null)})`,
+    fix: 'set public_access_prevention = "enforced"',
+  },
+  {
+    id: 'CKV_GCP_78',
+    resourceTypes: ['google_storage_bucket'],
+    check: (a) => (attribute(a, 'versioning.enabled') === true ? undefined : 'object versioning is not enabled'),
+    fix: 'set versioning { enabled = true }',
+  },
+  {
+    id: 'CKV_GCP_1',
+    resourceTypes: [CLUSTER],
+    check: (a) => {
+      const components = attribute(a, 'logging_config.enable_components');
+      if (a.logging_service === 'none' || (Array.isArray(components) && components.length === 0)) {
+        return 'Cloud Logging is turned off for the cluster';
+      }
+      return undefined;
+    },
+    fix: 'leave logging_service unset or set it to "logging.googleapis.com/kubernetes"',
+  },
+  {
+    id: 'CKV_GCP_7',
+    resourceTypes: [CLUSTER],
+    check: (a) => (a.enable_legacy_abac === true ? 'legacy ABAC authorization is enabled' : undefined),
+    fix: 'set enable_legacy_abac = false and grant access with RBAC',
+  },
+  {
+    id: 'CKV_GCP_13',
+    resourceTypes: [CLUSTER],
+    check: (a) =>
+      attribute(a, 'master_auth.client_certificate_config.issue_client_certificate') === false
+        ? undefined
+        : 'client certificate authentication is not explicitly disabled',
+    fix: 'set master_auth { client_certificate_config { issue_client_certificate = false } }',
+  },
+  {
+    id: 'CKV_GCP_70',
+    resourceTypes: [CLUSTER],
+    check: (a) => {
+      const channel = attribute(a, 'release_channel.channel');
+      return typeof channel === 'string' && channel !== 'UNSPECIFIED' ? undefined : 'the cluster is on no release channel';
+    },
+    fix: 'set release_channel { channel = "REGULAR" } (or RAPID, STABLE, EXTENDED)',
+  },
+  {
+    id: 'CKV_GCP_71',
+    resourceTypes: [CLUSTER],
+    check: (a) => (a.enable_shielded_nodes === true ? undefined : 'shielded GKE nodes are not explicitly enabled'),
+    fix: 'set enable_shielded_nodes = true',
+  },
+  {
+    id: 'GKE-WORKLOAD-IDENTITY',
+    resourceTypes: [CLUSTER],
+    check: (a) => {
+      const pool = attribute(a, 'workload_identity_config.workload_pool');
+      return typeof pool === 'string' && pool.endsWith('.svc.id.goog')
+        ? undefined
+        : 'Workload Identity is not enabled (no workload_identity_config.workload_pool)';
+    },
+    fix: 'set workload_identity_config { workload_pool = "<project>.svc.id.goog" }',
+  },
+  {
+    id: 'AVD-GCP-0059',
+    resourceTypes: [CLUSTER],
+    check: (a) =>
+      attribute(a, 'private_cluster_config.enable_private_nodes') === true
+        ? undefined
+        : 'nodes get public IP addresses (private nodes are off)',
+    fix: 'set private_cluster_config { enable_private_nodes = true } and give the nodes egress through Cloud NAT',
+  },
+  {
+    id: 'CKV_GCP_69',
+    resourceTypes: NODE_TYPES,
+    check: everyNodeConfig(
+      (n) => attribute(n, 'workload_metadata_config.mode') === 'GKE_METADATA',
+      'nodes expose the Compute Engine metadata server to pods (workload_metadata_config.mode is not GKE_METADATA)',
+    ),
+    fix: 'set node_config { workload_metadata_config { mode = "GKE_METADATA" } }',
+  },
+  {
+    id: 'CKV_GCP_68',
+    resourceTypes: NODE_TYPES,
+    check: everyNodeConfig(
+      (n) => attribute(n, 'shielded_instance_config.enable_secure_boot') === true,
+      'nodes boot without Secure Boot',
+    ),
+    fix: 'set node_config { shielded_instance_config { enable_secure_boot = true, enable_integrity_monitoring = true } }',
+  },
+  {
+    id: 'AVD-GCP-0050',
+    resourceTypes: NODE_TYPES,
+    check: everyNodeConfig((n) => {
+      const account = attribute(n, 'service_account');
+      return typeof account === 'string' && account !== 'default' && !DEFAULT_COMPUTE_SA.test(account);
+    }, 'nodes run as the Compute Engine default service account'),
+    fix: 'set node_config { service_account = <a dedicated, least-privilege service account> }',
+  },
+  {
+    id: 'CKV_GCP_9',
+    resourceTypes: [NODE_POOL],
+    check: (a) => (attribute(a, 'management.auto_repair') === true ? undefined : 'node auto-repair is not enabled'),
+    fix: 'set management { auto_repair = true }',
+  },
+  {
+    id: 'CKV_GCP_10',
+    resourceTypes: [NODE_POOL],
+    check: (a) => (attribute(a, 'management.auto_upgrade') === true ? undefined : 'node auto-upgrade is not enabled'),
+    fix: 'set management { auto_upgrade = true }',
+  },
+  {
+    id: 'CKV_GCP_117',
+    resourceTypes: [
+      'google_project_iam_member',
+      'google_project_iam_binding',
+      'google_folder_iam_member',
+      'google_folder_iam_binding',
+      'google_organization_iam_member',
+      'google_organization_iam_binding',
+      'google_service_account_iam_member',
+      'google_service_account_iam_binding',
+      'google_storage_bucket_iam_member',
+      'google_storage_bucket_iam_binding',
+    ],
+    check: (a) => {
+      const role = iamRole(a);
+      return role && BASIC_ROLES.has(role) ? `grants the basic role ${role}` : undefined;
+    },
+    fix: 'grant a predefined or custom role with only the permissions needed',
+  },
+  {
+    id: 'CKV2_GCP_3',
+    resourceTypes: ['google_service_account_key'],
+    check: () => 'creates a user-managed service account key, a long-lived secret',
+    fix: 'remove the key; use Workload Identity, attached service accounts or impersonation',
+  },
+  {
+    id: 'CKV_GCP_27',
+    resourceTypes: ['google_project'],
+    check: (a) =>
+      a.auto_create_network === false ? undefined : 'the project gets the auto-mode default network with open firewall rules',
+    fix: 'set auto_create_network = false and create a custom-mode VPC',
+  },
+  {
+    id: 'CKV_GCP_26',
+    resourceTypes: ['google_compute_subnetwork'],
+    check: (a) => (attribute(a, 'log_config') !== undefined ? undefined : 'VPC flow logs are off'),
+    fix: 'set log_config { aggregation_interval, flow_sampling, metadata }',
+  },
+  {
+    id: 'CKV_GCP_74',
+    resourceTypes: ['google_compute_subnetwork'],
+    check: (a) => (a.private_ip_google_access === true ? undefined : 'Private Google Access is off'),
+    fix: 'set private_ip_google_access = true',
+  },
+  {
+    id: 'CKV_GCP_43',
+    resourceTypes: ['google_kms_crypto_key'],
+    check: (a) => {
+      const seconds = durationSeconds(a.rotation_period);
+      return seconds !== undefined && seconds >= 86400 && seconds <= MAX_KEY_ROTATION_SECONDS
+        ? undefined
+        : `the key does not rotate within 90 days (rotation_period ${JSON.stringify(a.rotation_period ?? null)})`;
+    },
+    fix: 'set rotation_period between "86400s" and "7776000s"',
+  },
+];
+
+export const RULE_IDS = RULES.map((rule) => rule.id) as [string, ...string[]];

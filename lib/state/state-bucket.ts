@@ -1,0 +1,72 @@
+import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
+import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
+import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { Construct } from 'constructs';
+
+export interface StateBucketProps {
+  readonly name: string;
+  /** Region, dual-region or multi-region. */
+  readonly location: string;
+  /**
+   * Noncurrent versions kept per state object; older ones are deleted, so history is bounded.
+   * @default 10
+   */
+  readonly noncurrentVersionsToKeep?: number;
+  /**
+   * Days a deleted or overwritten object can still be restored (Cloud Storage soft delete).
+   * @default 7
+   */
+  readonly softDeleteRetentionDays?: number;
+  /**
+   * Customer-managed key; the project's Cloud Storage service agent is granted use of it.
+   * @default Google-managed encryption
+   */
+  readonly kmsKeyName?: string;
+}
+
+/**
+ * The bucket that holds Terraform state: versioned (CKV_GCP_78), uniform bucket-level access (CKV_GCP_29), public
+ * access prevention enforced (CKV_GCP_114), soft delete, bounded noncurrent versions, never force-destroyed, and
+ * protected from `terraform destroy` by prevent_destroy.
+ */
+export class StateBucket extends Construct {
+  readonly bucket: StorageBucket;
+
+  constructor(scope: Construct, id: string, props: StateBucketProps) {
+    super(scope, id);
+    const keep = props.noncurrentVersionsToKeep ?? 10;
+    if (!Number.isInteger(keep) || keep < 1) {
+      throw new Error(`noncurrentVersionsToKeep must be a whole number of at least 1 (got ${keep})`);
+    }
+    const softDeleteDays = props.softDeleteRetentionDays ?? 7;
+
+    // The service agent must be able to use the key before the bucket can be created with it.
+    const keyGrant = props.kmsKeyName
+      ? new KmsCryptoKeyIamMember(this, 'kms-grant', {
+          cryptoKeyId: props.kmsKeyName,
+          role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+          member: `serviceAccount:${new DataGoogleStorageProjectServiceAccount(this, 'gcs-agent', {}).emailAddress}`,
+        })
+      : undefined;
+
+    this.bucket = new StorageBucket(this, 'Resource', {
+      name: props.name,
+      location: props.location,
+      storageClass: 'STANDARD',
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: 'enforced',
+      versioning: { enabled: true },
+      forceDestroy: false,
+      softDeletePolicy: { retentionDurationSeconds: softDeleteDays * 24 * 3600 },
+      lifecycleRule: [
+        {
+          condition: { numNewerVersions: keep, withState: 'ARCHIVED' },
+          action: { type: 'Delete' },
+        },
+      ],
+      encryption: props.kmsKeyName ? { defaultKmsKeyName: props.kmsKeyName } : undefined,
+      dependsOn: keyGrant ? [keyGrant] : undefined,
+      lifecycle: { preventDestroy: true },
+    });
+  }
+}

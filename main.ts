@@ -1,0 +1,5 @@
+// Entry point for `npm run synth` and for the cdktf CLI (cdktf.json "app"): load config, add enabled blueprints, synth.
+import { runCli } from './lib/app/cli';
+import { addBlueprints } from './stacks';
+
+process.exitCode = runCli(process.argv.slice(2), process.env, addBlueprints);

@@ -1,0 +1,76 @@
+import { Construct } from 'constructs';
+import type { GkePlaygroundConfig } from '../lib/config/gke-playground';
+import { GkeCluster } from '../lib/gke/cluster';
+import { Vpc } from '../lib/network/vpc';
+import { ProjectSetup } from '../lib/project/project';
+import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
+
+const PODS_RANGE = 'pods';
+const SERVICES_RANGE = 'services';
+
+/**
+ * `gke-playground` (seed 002): a low-cost zonal GKE cluster for experiments. The seed's gcloud steps map to:
+ * project + APIs -> ProjectSetup; `clusters create` -> GkeCluster; the instance-group resize to 1 or 0 -> the node
+ * pool's nodeCount; `get-credentials` -> the get_credentials output.
+ */
+export class GkePlaygroundStack extends BlueprintStack {
+  constructor(scope: Construct, context: BlueprintContext, section: GkePlaygroundConfig) {
+    super(scope, 'gke-playground', context, { projectId: section.projectId });
+
+    const project = new ProjectSetup(this, 'project', {
+      projectId: this.projectId,
+      create: section.createProject,
+      services: ['compute.googleapis.com', 'container.googleapis.com'],
+    });
+
+    const { network } = section;
+    const vpc = new Vpc(this, 'network', {
+      name: network.name,
+      project: project.projectId,
+      region: this.region,
+      subnets: {
+        [network.name]: {
+          cidr: network.nodesCidr,
+          secondaryRanges: { [PODS_RANGE]: network.podsCidr, [SERVICES_RANGE]: network.servicesCidr },
+        },
+      },
+      // Private nodes reach public registries through NAT (about the price of the external IPs it replaces).
+      nat: true,
+      dependsOn: project.ready,
+    });
+
+    const gke = new GkeCluster(this, 'cluster', {
+      name: section.clusterName,
+      project: project.projectId,
+      location: section.zone,
+      network: vpc.network.id,
+      subnetwork: vpc.subnets[network.name].id,
+      podsRangeName: PODS_RANGE,
+      servicesRangeName: SERVICES_RANGE,
+      nodeServiceAccountId: section.nodeServiceAccountId,
+      releaseChannel: section.releaseChannel,
+      cloudLogging: section.cloudLogging,
+      controlPlaneAuthorizedCidrs: section.controlPlaneAuthorizedCidrs,
+      deletionProtection: section.deletionProtection,
+      dependsOn: project.ready,
+    });
+
+    gke.addNodePool('nodes', {
+      name: 'playground-pool',
+      nodeCount: section.nodeCount,
+      machineType: section.machineType,
+      provisioning: section.provisioning,
+      diskSizeGb: section.diskSizeGb,
+      diskType: section.diskType,
+    });
+
+    const cluster = gke.cluster;
+    this.addOutput('cluster_name', cluster.name, 'GKE cluster name');
+    this.addOutput('cluster_location', cluster.location, 'Zone of the cluster');
+    this.addOutput(
+      'get_credentials',
+      `gcloud container clusters get-credentials ${cluster.name} --zone ${cluster.location} --project ${cluster.project}`,
+      'Command that points kubectl at the cluster',
+    );
+  }
+}

@@ -1,0 +1,13 @@
+import { Construct } from 'constructs';
+import type { Config } from '../lib/config/schema';
+import type { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
+import { GkePlaygroundStack } from './gke-playground';
+import { StateBootstrapStack } from './state-bootstrap';
+
+/** Adds a stack for every blueprint the config enables. */
+export function addBlueprints(scope: Construct, context: BlueprintContext, config: Config): BlueprintStack[] {
+  const stacks: BlueprintStack[] = [];
+  if (config.stateBootstrap.enabled) stacks.push(new StateBootstrapStack(scope, context, config.stateBootstrap));
+  if (config.gkePlayground.enabled) stacks.push(new GkePlaygroundStack(scope, context, config.gkePlayground));
+  return stacks;
+}

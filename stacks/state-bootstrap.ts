@@ -1,0 +1,43 @@
+import { Construct } from 'constructs';
+import type { StateBootstrapConfig } from '../lib/config/state-bootstrap';
+import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
+import { StateBucket } from '../lib/state/state-bucket';
+
+/**
+ * `state-bootstrap`: the GCS bucket every other stack keeps its state in. It starts with local state (the bucket
+ * cannot hold the state of its own creation); see docs/blueprints/state-bootstrap.md for moving it into the bucket.
+ */
+export class StateBootstrapStack extends BlueprintStack {
+  constructor(scope: Construct, context: BlueprintContext, section: StateBootstrapConfig) {
+    const { config } = context;
+    super(scope, 'state-bootstrap', context, {
+      localStatePath:
+        section.backend === 'local'
+          ? (section.localStatePath ?? `terraform-state/${config.environment}/state-bootstrap.tfstate`)
+          : undefined,
+    });
+
+    const state = new StateBucket(this, 'state', {
+      name: config.stateBucket,
+      location: section.location ?? config.region,
+      noncurrentVersionsToKeep: section.noncurrentVersionsToKeep,
+      softDeleteRetentionDays: section.softDeleteRetentionDays,
+      kmsKeyName: section.kmsKeyName,
+    });
+
+    this.addOutput('bucket_name', state.bucket.name, 'Bucket holding the Terraform state of every stack');
+    this.addOutput(
+      'backend_block',
+      [
+        'terraform {',
+        '  backend "gcs" {',
+        `    bucket = "${state.bucket.name}"`,
+        `    prefix = "${config.environment}/<stack>"`,
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+      'Backend block for a Terraform pipeline that runs a synthesized stack; replace <stack> with its name',
+    );
+  }
+}
