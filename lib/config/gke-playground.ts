@@ -11,7 +11,11 @@ const createProjectSchema = z
     folderId: z.string().regex(/^\d+$/, 'must be a numeric folder id').optional(),
     orgId: z.string().regex(/^\d+$/, 'must be a numeric organization id').optional(),
   })
-  .refine((p) => !(p.folderId && p.orgId), { message: 'set folderId or orgId, not both', path: ['orgId'] });
+  .superRefine((p, ctx) => {
+    if (p.folderId && p.orgId) {
+      ctx.addIssue({ code: 'custom', path: ['orgId'], input: p.orgId, message: 'set folderId or orgId, not both' });
+    }
+  });
 
 /** The `gkePlayground` section (seed 002: a low-cost GKE playground). */
 export const gkePlaygroundSchema = z.strictObject({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, ConfigProblem } from './errors';
-import { Config, configSchema, configWarnings } from './schema';
+import { Config, configSchema, configWarnings, crossFieldProblems } from './schema';
 
 export interface LoadedConfig {
   readonly file: string;
@@ -35,9 +35,12 @@ export function parseConfig(text: string, file = '<config>'): LoadedConfig {
     throw new ConfigError(file, [problem('', 'must be a YAML mapping of settings', data, data !== null)]);
   }
   const result = configSchema.safeParse(data, { reportInput: true, error: defaultMessage });
-  if (!result.success) {
-    throw new ConfigError(file, result.error.issues.flatMap((issue) => toProblems(issue, data)));
-  }
+  const problems = [
+    ...(result.success ? [] : result.error.issues.flatMap((issue) => toProblems(issue, data))),
+    // On a valid config the checks see the defaults too (an omitted zone is still us-central1-a).
+    ...crossFieldProblems(result.success ? result.data : data).map((p) => problem(p.path.join('.'), p.message, p.input)),
+  ];
+  if (!result.success || problems.length > 0) throw new ConfigError(file, problems);
   return { file, config: result.data, warnings: configWarnings(result.data) };
 }
 
@@ -67,7 +70,8 @@ function toProblems(issue: z.core.$ZodIssue, data: unknown): ConfigProblem[] {
 function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be ${article(issue.expected)}`;
+      if (issue.input === undefined) return 'is required';
+      return issue.expected === 'int' ? 'must be a whole number' : `must be ${article(issue.expected)}`;
     case 'invalid_value':
       return `must be one of: ${issue.values.map((v) => String(v)).join(', ')}`;
     case 'too_small':

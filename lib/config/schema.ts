@@ -1,34 +1,73 @@
 import { z } from 'zod';
+import { cidrsOverlap, parseCidr } from '../network/ipv4';
 import { regionOfZone } from './fields';
 import { gkePlaygroundSchema } from './gke-playground';
 import { globalShape } from './global';
 import { stateBootstrapSchema } from './state-bootstrap';
 
+/** The whole config file. Checks that span fields are in `crossFieldProblems`. */
+export const configSchema = z.strictObject({
+  ...globalShape,
+  stateBootstrap: stateBootstrapSchema.prefault({}),
+  gkePlayground: gkePlaygroundSchema.prefault({}),
+});
+
+export interface CrossFieldProblem {
+  readonly path: readonly string[];
+  readonly message: string;
+  readonly input: unknown;
+}
+
 /**
- * The whole config file. Cross-field checks run even when other fields are wrong (`when`), so one run lists every
- * problem; they therefore read the raw values defensively.
+ * Checks that relate several fields. They read their input defensively, so they also run on a config that failed
+ * field validation (the raw YAML) and one run lists every problem.
  */
-export const configSchema = z
-  .strictObject({
-    ...globalShape,
-    stateBootstrap: stateBootstrapSchema.prefault({}),
-    gkePlayground: gkePlaygroundSchema.prefault({}),
-  })
-  .superRefine(
-    (config, ctx) => {
-      const region = config.region;
-      const zone = config.gkePlayground?.zone;
-      if (typeof region === 'string' && typeof zone === 'string' && regionOfZone(zone) !== region) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['gkePlayground', 'zone'],
-          input: zone,
-          message: `must be a zone of the region ${region} (such as ${region}-b)`,
-        });
-      }
-    },
-    { when: () => true },
+export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
+  const problems: CrossFieldProblem[] = [];
+  const root = asRecord(config);
+  const playground = asRecord(root.gkePlayground);
+  const region = root.region;
+  const zone = playground.zone;
+  if (typeof region === 'string' && typeof zone === 'string' && regionOfZone(zone) !== region) {
+    problems.push({
+      path: ['gkePlayground', 'zone'],
+      input: zone,
+      message: `must be a zone of the region ${region} (such as ${region}-b)`,
+    });
+  }
+  problems.push(
+    ...overlappingRanges(asRecord(playground.network), ['nodesCidr', 'podsCidr', 'servicesCidr'], [
+      'gkePlayground',
+      'network',
+    ]),
   );
+  return problems;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** Reports the first of `keys` (CIDR fields of one object) that overlaps an earlier one. */
+function overlappingRanges(
+  section: Record<string, unknown>,
+  keys: readonly string[],
+  path: readonly string[],
+): CrossFieldProblem[] {
+  const problems: CrossFieldProblem[] = [];
+  const seen: { key: string; text: string }[] = [];
+  for (const key of keys) {
+    const text = section[key];
+    const cidr = typeof text === 'string' ? parseCidr(text) : undefined;
+    if (!cidr) continue;
+    const clash = seen.find((other) => cidrsOverlap(parseCidr(other.text)!, cidr));
+    if (clash) {
+      problems.push({ path: [...path, key], input: text, message: `overlaps ${clash.key} ${clash.text}` });
+    }
+    seen.push({ key, text: text as string });
+  }
+  return problems;
+}
 
 export type Config = z.infer<typeof configSchema>;
 /** The settings every stack shares. */

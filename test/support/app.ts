@@ -1,0 +1,74 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Testing } from 'cdktf';
+import { loadConfig } from '../../lib/config/load';
+import { Config, configSchema } from '../../lib/config/schema';
+import { SecurityBaseline } from '../../lib/policy/baseline';
+import { BlueprintContext, BlueprintStack } from '../../lib/stack/blueprint-stack';
+import { addBlueprints } from '../../stacks';
+
+export const EXAMPLE_CONFIG = path.join(__dirname, '..', '..', 'config', 'example.yaml');
+
+/** The example config, optionally changed: `overrides` is merged section by section. */
+export function exampleConfig(overrides: Record<string, unknown> = {}): Config {
+  const example = loadConfig(EXAMPLE_CONFIG).config as unknown as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...example };
+  for (const [key, value] of Object.entries(overrides)) {
+    const base = example[key];
+    merged[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && base && typeof base === 'object'
+        ? { ...(base as object), ...(value as object) }
+        : value;
+  }
+  return configSchema.parse(merged);
+}
+
+/** A synth context whose output directory is ./cdktf.out, as in `npm run synth` (nothing is written there). */
+export function testContext(config: Config): BlueprintContext {
+  return { config, baseline: new SecurityBaseline(config.policy.waivers), outdir: path.resolve('cdktf.out') };
+}
+
+export function testApp(): App {
+  // One shared outdir: tests synthesize in memory (Testing.synth), so nothing accumulates in it.
+  return new App({ outdir: path.join(os.tmpdir(), 'gcp-blueprints-test'), stackTraces: false });
+}
+
+export interface BuiltApp {
+  readonly stacks: Record<string, BlueprintStack>;
+  readonly baseline: SecurityBaseline;
+  /** Synthesized Terraform JSON of a stack (aspects run, so the baseline sees it). */
+  readonly json: (stack: string) => TerraformJson;
+}
+
+export type TerraformJson = {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown; description?: string }>;
+  provider?: Record<string, Record<string, unknown>[]>;
+  terraform?: Record<string, unknown>;
+};
+
+export function buildApp(config: Config): BuiltApp {
+  const context = testContext(config);
+  const stacks = Object.fromEntries(addBlueprints(testApp(), context, config).map((s) => [s.node.id, s]));
+  const cache = new Map<string, TerraformJson>();
+  return {
+    stacks,
+    baseline: context.baseline,
+    json: (name) => {
+      if (!cache.has(name)) cache.set(name, JSON.parse(Testing.synth(stacks[name])) as TerraformJson);
+      return cache.get(name)!;
+    },
+  };
+}
+
+/** The one resource of a type in a synthesized stack (fails when there are several or none). */
+export function onlyResource(json: TerraformJson, type: string): Record<string, unknown> {
+  const all = Object.values(json.resource?.[type] ?? {});
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+export function resourcesOf(json: TerraformJson, type: string): Record<string, Record<string, unknown>> {
+  return json.resource?.[type] ?? {};
+}
