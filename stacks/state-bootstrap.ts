@@ -35,7 +35,6 @@ export class StateBootstrapStack extends BlueprintStack {
         `    prefix = "${config.environment}/<stack>"`,
         '  }',
         '}',
-        '',
       ].join('\n'),
       'Backend block for a Terraform pipeline that runs a synthesized stack; replace <stack> with its name',
     );
