@@ -81,10 +81,12 @@ describe('config loading', () => {
     ]);
   });
 
-  test('a zone outside the region', () => {
-    expect(problems(VALID.replace('zone: europe-west1-b', 'zone: us-central1-a'))).toEqual([
+  test('a zone outside the region, given or left at the default', () => {
+    const expected = [
       'gkePlayground.zone: must be a zone of the region europe-west1 (such as europe-west1-b) (got "us-central1-a")',
-    ]);
+    ];
+    expect(problems(VALID.replace('zone: europe-west1-b', 'zone: us-central1-a'))).toEqual(expected);
+    expect(problems(VALID.replace('gkePlayground:\n  zone: europe-west1-b\n', ''))).toEqual(expected);
   });
 
   test('a bad CIDR, and ranges that overlap', () => {
