@@ -15,7 +15,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...PROVIDER_BARRELS, { name: 'zod/v4', message: 'Import from zod.' }],
+          paths: PROVIDER_BARRELS,
           patterns: [
             {
               group: ['@cdktf/provider-*/lib/index', '@cdktf/provider-*/lib/lazy-index', '@kubernetes-models/*/index'],

@@ -15,10 +15,6 @@ export function parseIpv4(text: string): number | undefined {
   return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
 }
 
-export function formatIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
-}
-
 /** Parses `a.b.c.d/n`; undefined when malformed or when host bits are set (10.0.0.1/24). */
 export function parseCidr(text: string): Ipv4Cidr | undefined {
   const match = /^([\d.]+)\/(\d{1,2})$/.exec(text);
