@@ -1,0 +1,183 @@
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/** One network interface as the Compute API shows it. */
+export interface FakeNic {
+  fingerprint: string;
+  aliasIpRanges: { ipCidrRange: string }[];
+  accessConfigs: { name: string; natIP: string; type?: string }[];
+}
+
+export interface FakeInstance {
+  zone: string;
+  nic: FakeNic;
+}
+
+/** The request bodies move-vip.py sends. */
+interface RequestBody {
+  fingerprint?: string;
+  aliasIpRanges?: { ipCidrRange: string }[];
+  name?: string;
+  natIP?: string;
+  type?: string;
+}
+
+/** Failures to inject: the next N requests matching a method and path fragment get this status. */
+export interface Fault {
+  method: string;
+  pathIncludes: string;
+  status: number;
+  times: number;
+}
+
+/**
+ * A fake Google metadata server and Compute Engine API on 127.0.0.1, enough for lib/iris/assets/move-vip.py:
+ * instances with nic0, fingerprint checks (412 on a stale one), zone operations that need several polls, regional
+ * addresses, and injected faults. Every request is logged for assertions.
+ */
+export class FakeGoogle {
+  readonly project = 'test-project';
+  readonly instances: Record<string, FakeInstance> = {};
+  readonly addresses: Record<string, string> = {};
+  readonly attributes: Record<string, string> = {};
+  readonly faults: Fault[] = [];
+  readonly requests: string[] = [];
+  /** Polls an operation needs before it reports DONE. */
+  pollsPerOperation = 0;
+  /** Changes a peer's fingerprint right after the program reads it once, as a concurrent writer would. */
+  concurrentWriteOn?: string;
+  self = '';
+  private server?: http.Server;
+  private operations = new Map<string, { zone: string; pollsLeft: number; error?: string }>();
+  private counter = 0;
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const line = `${req.method} ${url.pathname}${url.search}`;
+      this.requests.push(line);
+      const fault = this.faults.find((f) => f.times > 0 && f.method === req.method && line.includes(f.pathIncludes));
+      if (fault) {
+        fault.times--;
+        return send(res, fault.status, { error: { code: fault.status, message: 'injected' } });
+      }
+      try {
+        const [status, payload] = url.pathname.startsWith('/computeMetadata/v1/')
+          ? this.metadata(req, url.pathname.slice('/computeMetadata/v1/'.length))
+          : this.compute(req.method ?? 'GET', url, body ? JSON.parse(body) : undefined, req.headers.authorization);
+        send(res, status, payload);
+      } catch (error) {
+        send(res, 500, { error: { message: String(error) } });
+      }
+    });
+  }
+
+  private metadata(req: http.IncomingMessage, path: string): [number, unknown] {
+    if (req.headers['metadata-flavor'] !== 'Google') return [403, 'missing Metadata-Flavor'];
+    const self = this.instances[this.self];
+    const values: Record<string, string> = {
+      'project/project-id': this.project,
+      'instance/name': this.self,
+      'instance/zone': `projects/123456/zones/${self?.zone}`,
+      'instance/service-accounts/default/token': JSON.stringify({ access_token: 'fake-token', expires_in: 3600 }),
+    };
+    for (const [key, value] of Object.entries(this.attributes)) values[`instance/attributes/${key}`] = value;
+    return path in values ? [200, values[path]] : [404, 'not found'];
+  }
+
+  private compute(method: string, url: URL, body: RequestBody | undefined, authorization?: string): [number, unknown] {
+    if (authorization !== 'Bearer fake-token') return [401, { error: { message: 'no token' } }];
+    const prefix = `/compute/v1/projects/${this.project}/`;
+    if (!url.pathname.startsWith(prefix)) return [404, { error: { message: 'unknown project' } }];
+    const parts = url.pathname.slice(prefix.length).split('/');
+    if (parts[0] === 'regions' && parts[2] === 'addresses') {
+      const address = this.addresses[parts[3]];
+      return address ? [200, { name: parts[3], address }] : [404, { error: { message: 'no address' } }];
+    }
+    if (parts[0] !== 'zones') return [404, { error: { message: 'unknown path' } }];
+    const zone = parts[1];
+    if (parts[2] === 'operations') return this.poll(parts[3]);
+    const name = parts[3];
+    const instance = this.instances[name];
+    if (!instance || instance.zone !== zone) return [404, { error: { message: `instance ${name} not in ${zone}` } }];
+    const action = parts[4];
+    if (!action && method === 'GET') {
+      const view = { name, networkInterfaces: [{ name: 'nic0', ...structuredClone(instance.nic) }] };
+      if (this.concurrentWriteOn === name) {
+        this.concurrentWriteOn = undefined;
+        instance.nic.fingerprint = this.fingerprint();
+      }
+      return [200, view];
+    }
+    if (url.searchParams.get('networkInterface') !== 'nic0') return [400, { error: { message: 'nic0 expected' } }];
+    if (action === 'updateNetworkInterface' && method === 'PATCH') {
+      if (!body?.aliasIpRanges || body.fingerprint !== instance.nic.fingerprint) return [412, { error: { message: 'fingerprint mismatch' } }];
+      const inUse = Object.entries(this.instances).find(
+        ([other, i]) =>
+          other !== name &&
+          i.nic.aliasIpRanges.some((r) => body.aliasIpRanges!.some((b) => b.ipCidrRange === r.ipCidrRange)),
+      );
+      if (inUse) return [400, { error: { message: `alias already used by ${inUse[0]}` } }];
+      instance.nic.aliasIpRanges = body.aliasIpRanges!;
+      instance.nic.fingerprint = this.fingerprint();
+      return this.operation(zone);
+    }
+    if (action === 'deleteAccessConfig' && method === 'POST') {
+      instance.nic.accessConfigs = instance.nic.accessConfigs.filter((c) => c.name !== url.searchParams.get('accessConfig'));
+      return this.operation(zone);
+    }
+    if (action === 'addAccessConfig' && method === 'POST') {
+      if (instance.nic.accessConfigs.length > 0) return [400, { error: { message: 'one access config per nic' } }];
+      if (!body?.name || !body.natIP) return [400, { error: { message: 'name and natIP expected' } }];
+      const owner = Object.entries(this.instances).find(([, i]) => i.nic.accessConfigs.some((c) => c.natIP === body.natIP));
+      if (owner) return [400, { error: { message: `address in use by ${owner[0]}` } }];
+      instance.nic.accessConfigs.push({ name: body.name, natIP: body.natIP, type: body.type });
+      return this.operation(zone);
+    }
+    return [404, { error: { message: `unknown action ${method} ${action}` } }];
+  }
+
+  private fingerprint(): string {
+    return `fp-${++this.counter}`;
+  }
+
+  private operation(zone: string): [number, unknown] {
+    const name = `operation-${++this.counter}`;
+    this.operations.set(name, { zone, pollsLeft: this.pollsPerOperation });
+    return [200, this.operationView(name)];
+  }
+
+  private poll(name: string): [number, unknown] {
+    const op = this.operations.get(name);
+    if (!op) return [404, { error: { message: 'no operation' } }];
+    if (op.pollsLeft > 0) op.pollsLeft--;
+    return [200, this.operationView(name)];
+  }
+
+  private operationView(name: string): unknown {
+    const op = this.operations.get(name)!;
+    return {
+      name,
+      zone: `https://compute.googleapis.com/compute/v1/projects/${this.project}/zones/${op.zone}`,
+      status: op.pollsLeft > 0 ? 'RUNNING' : 'DONE',
+    };
+  }
+}
+
+function send(res: http.ServerResponse, status: number, payload: unknown): void {
+  const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  res.writeHead(status, { 'Content-Type': typeof payload === 'string' ? 'text/plain' : 'application/json' });
+  res.end(text);
+}
