@@ -3,6 +3,7 @@ import { cidrsOverlap, parseCidr } from '../network/ipv4';
 import { regionOfZone } from './fields';
 import { gkePlaygroundSchema } from './gke-playground';
 import { globalShape } from './global';
+import { irisMirrorProblems, irisMirrorSchema } from './iris-mirror';
 import { stateBootstrapSchema } from './state-bootstrap';
 
 /** The whole config file. Checks that span fields are in `crossFieldProblems`. */
@@ -10,6 +11,7 @@ export const configSchema = z.strictObject({
   ...globalShape,
   stateBootstrap: stateBootstrapSchema.prefault({}),
   gkePlayground: gkePlaygroundSchema.prefault({}),
+  irisMirror: irisMirrorSchema.prefault({ enabled: false }),
 });
 
 export interface CrossFieldProblem {
@@ -25,23 +27,34 @@ export interface CrossFieldProblem {
 export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
   const problems: CrossFieldProblem[] = [];
   const root = asRecord(config);
-  const playground = asRecord(root.gkePlayground);
   const region = root.region;
-  const zone = playground.zone;
-  if (typeof region === 'string' && typeof zone === 'string' && regionOfZone(zone) !== region) {
-    problems.push({
-      path: ['gkePlayground', 'zone'],
-      input: zone,
-      message: `must be a zone of the region ${region} (such as ${region}-b)`,
-    });
+  // A section that is valid on its own is checked with its defaults filled in, even when other parts are wrong.
+  const playground = asRecord(withDefaults(gkePlaygroundSchema, root.gkePlayground));
+  if (playground.enabled !== false) {
+    const zone = playground.zone;
+    if (typeof region === 'string' && typeof zone === 'string' && regionOfZone(zone) !== region) {
+      problems.push({
+        path: ['gkePlayground', 'zone'],
+        input: zone,
+        message: `must be a zone of the region ${region} (such as ${region}-b)`,
+      });
+    }
+    problems.push(
+      ...overlappingRanges(asRecord(playground.network), ['nodesCidr', 'podsCidr', 'servicesCidr'], [
+        'gkePlayground',
+        'network',
+      ]),
+    );
   }
-  problems.push(
-    ...overlappingRanges(asRecord(playground.network), ['nodesCidr', 'podsCidr', 'servicesCidr'], [
-      'gkePlayground',
-      'network',
-    ]),
-  );
+  if (root.irisMirror !== undefined) {
+    problems.push(...irisMirrorProblems(withDefaults(irisMirrorSchema, root.irisMirror), region));
+  }
   return problems;
+}
+
+function withDefaults(schema: z.ZodType, section: unknown): unknown {
+  const parsed = schema.safeParse(section ?? {});
+  return parsed.success ? parsed.data : section;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { blockSize, cidrContains, parseCidr, parseIpv4 } from '../network/ipv4';
+import { ipv4Cidr, machineType, resourceName, zone } from './fields';
+import type { CrossFieldProblem } from './schema';
+
+const ipv4 = z.string().refine((value) => parseIpv4(value) !== undefined, { message: 'must be an IPv4 address' });
+
+function vm(name: string, ip: string, zoneName: string) {
+  return z
+    .strictObject({
+      name: resourceName(63).default(name),
+      ip: ipv4.default(ip),
+      zone: zone.default(zoneName),
+    })
+    .prefault({});
+}
+
+/** The `irisMirror` section (seed 003): an IRIS mirror whose VIP is an alias IP moved on failover. */
+export const irisMirrorSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** VPC and Cloud Router/NAT name. */
+  networkName: resourceName(63).default('isc-mirror'),
+  subnetCidr: ipv4Cidr.default('10.0.0.0/24'),
+  /** The VMs; primary, backup and arbiter must be in three different zones of the region. */
+  vms: z
+    .strictObject({
+      primary: vm('isc-primary-001', '10.0.0.3', 'us-central1-a'),
+      backup: vm('isc-backup-001', '10.0.0.4', 'us-central1-b'),
+      arbiter: vm('isc-arbiter-001', '10.0.0.5', 'us-central1-c'),
+      /** The bastion: the only VM with a public address. */
+      client: vm('isc-client-001', '10.0.0.6', 'us-central1-c'),
+    })
+    .prefault({}),
+  machineType: machineType.default('n1-standard-1'),
+  /** Boot image, as project/family or a full image path. */
+  image: z.string().min(3).default('rhel-cloud/rhel-9'),
+  /** SSH port on every VM (the seed's 2180). */
+  sshPort: z.number().int().min(1).max(65535).default(2180),
+  /** Who may reach the bastion's SSH port. No default: an empty list means nobody from outside. */
+  sshSourceCidrs: z.array(ipv4Cidr).default([]),
+  vip: z
+    .strictObject({
+      /** The private VIP: a /32 alias range inside the subnet. */
+      alias: ipv4Cidr.default('10.0.0.250/32'),
+      /** A reserved regional external address (`isc-mirror`) moved with the alias. */
+      public: z.boolean().default(false),
+      /** With the public VIP: who may reach the IRIS ports through it. */
+      publicSourceCidrs: z.array(ipv4Cidr).default([]),
+    })
+    .prefault({}),
+});
+
+export type IrisMirrorConfig = z.infer<typeof irisMirrorSchema>;
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+const ROLES = ['primary', 'backup', 'arbiter', 'client'] as const;
+
+/**
+ * Checks across the section: every address inside the subnet and usable (Google reserves the network address,
+ * the gateway .1 and the last two), the VIP a /32 that no VM uses, mirror members in three different zones.
+ */
+export function irisMirrorProblems(section: unknown, region: unknown): CrossFieldProblem[] {
+  const problems: CrossFieldProblem[] = [];
+  const root = asRecord(section);
+  // Disabled: nothing of it is built, so nothing to check.
+  if (root.enabled === false) return problems;
+  const subnet = typeof root.subnetCidr === 'string' ? parseCidr(root.subnetCidr) : undefined;
+  const vms = asRecord(root.vms);
+  const problem = (path: string[], input: unknown, message: string) =>
+    problems.push({ path: ['irisMirror', ...path], input, message });
+
+  const usable = (address: number) => {
+    if (!subnet) return undefined;
+    if (!cidrContains(subnet, address)) return `must lie inside the subnet ${root.subnetCidr}`;
+    const offset = address - subnet.network;
+    const size = blockSize(subnet.prefixLength);
+    if (offset === 0 || offset === 1 || offset >= size - 2) {
+      return `is reserved by Google Cloud in ${root.subnetCidr} (the network address, .1 and the last two)`;
+    }
+    return undefined;
+  };
+
+  const vmAddresses = new Map<number, string>();
+  for (const role of ROLES) {
+    const ip = asRecord(vms[role]).ip;
+    const address = typeof ip === 'string' ? parseIpv4(ip) : undefined;
+    if (address === undefined) continue;
+    const wrong = usable(address);
+    if (wrong) problem(['vms', role, 'ip'], ip, wrong);
+    const other = vmAddresses.get(address);
+    if (other) problem(['vms', role, 'ip'], ip, `is already the address of vms.${other}`);
+    else vmAddresses.set(address, role);
+  }
+
+  const aliasText = asRecord(root.vip).alias;
+  const alias = typeof aliasText === 'string' ? parseCidr(aliasText) : undefined;
+  if (alias) {
+    if (alias.prefixLength !== 32) problem(['vip', 'alias'], aliasText, 'must be a single address (/32)');
+    else {
+      const wrong = usable(alias.network);
+      const owner = vmAddresses.get(alias.network);
+      if (wrong) problem(['vip', 'alias'], aliasText, wrong);
+      else if (owner) problem(['vip', 'alias'], aliasText, `must differ from the address of vms.${owner}`);
+    }
+  }
+
+  const zones = new Map<string, string>();
+  for (const role of ROLES) {
+    const vmZone = asRecord(vms[role]).zone;
+    if (typeof vmZone !== 'string') continue;
+    if (typeof region === 'string' && !vmZone.startsWith(`${region}-`)) {
+      problem(['vms', role, 'zone'], vmZone, `must be a zone of the region ${region}`);
+    }
+    if (role === 'client') continue;
+    const other = zones.get(vmZone);
+    if (other) problem(['vms', role, 'zone'], vmZone, `must differ from vms.${other}.zone: each mirror member needs its own zone`);
+    else zones.set(vmZone, role);
+  }
+  return problems;
+}
