@@ -118,6 +118,36 @@ const CASES: Record<string, Case> = {
     fails: { private_ip_google_access: false },
     passes: { private_ip_google_access: true },
   },
+  CKV_GCP_39: {
+    type: 'google_compute_instance',
+    fails: { shielded_instance_config: { enable_secure_boot: true, enable_vtpm: true } },
+    passes: { shielded_instance_config: { enable_secure_boot: true, enable_vtpm: true, enable_integrity_monitoring: true } },
+  },
+  CKV_GCP_32: {
+    type: 'google_compute_instance',
+    fails: { metadata: { 'block-project-ssh-keys': 'false' } },
+    passes: { metadata: { 'block-project-ssh-keys': 'TRUE' } },
+  },
+  CKV_GCP_35: {
+    type: 'google_compute_instance',
+    fails: { metadata: { 'serial-port-enable': 'TRUE' } },
+    passes: { metadata: { 'serial-port-enable': 'FALSE' } },
+  },
+  CKV_GCP_36: {
+    type: 'google_compute_instance',
+    fails: { can_ip_forward: true },
+    passes: { can_ip_forward: false },
+  },
+  CKV_GCP_30: {
+    type: 'google_compute_instance',
+    fails: { service_account: { email: '123-compute@developer.gserviceaccount.com' } },
+    passes: { service_account: { email: SA } },
+  },
+  'AVD-GCP-0027': {
+    type: 'google_compute_firewall',
+    fails: { direction: 'INGRESS', source_ranges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['22'] }] },
+    passes: { direction: 'INGRESS', source_ranges: ['198.51.100.0/24'], allow: [{ protocol: 'tcp', ports: ['22'] }] },
+  },
   CKV_GCP_43: {
     type: 'google_kms_crypto_key',
     fails: { rotation_period: '31536000s' },
