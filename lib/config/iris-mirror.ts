@@ -34,8 +34,35 @@ export const irisMirrorSchema = z.strictObject({
   machineType: machineType.default('n1-standard-1'),
   /** Boot image, as project/family or a full image path. */
   image: z.string().min(3).default('rhel-cloud/rhel-9'),
+  diskSizeGb: z.number().int().min(20).max(65536).default(100),
+  diskType: z.enum(['pd-standard', 'pd-balanced', 'pd-ssd']).default('pd-standard'),
+  /** Refuse to delete the mirror members (their disks hold the databases). */
+  deletionProtection: z.boolean().default(true),
+  /** Tag of the iris, webgateway and arbiter images in the `intersystems` Artifact Registry repository. */
+  irisVersion: z
+    .string()
+    .regex(/^[0-9][0-9A-Za-z._-]*$/, 'must be an image tag such as 2023.2.0.221.0')
+    .default('2023.2.0.221.0'),
+  mirrorName: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9]{0,14}$/, 'must be 1-15 uppercase letters or digits, starting with a letter')
+    .default('DEMO'),
+  /** Secret Manager secret (created here, filled by you) holding the IRIS license key: never in the repository. */
+  licenseSecretId: resourceName(63).default('iris-license'),
   /** SSH port on every VM (the seed's 2180). */
   sshPort: z.number().int().min(1).max(65535).default(2180),
+  ssh: z
+    .strictObject({
+      /** Log in with OS Login (IAM roles) instead of a key. */
+      osLogin: z.boolean().default(false),
+      user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Linux user name').default('isc'),
+      /** Public key (one line, `ssh-ed25519 AAAA... comment`); required unless osLogin. */
+      publicKey: z
+        .string()
+        .regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( [^\n]*)?$/, 'must be one OpenSSH public key line')
+        .optional(),
+    })
+    .prefault({}),
   /** Who may reach the bastion's SSH port. No default: an empty list means nobody from outside. */
   sshSourceCidrs: z.array(ipv4Cidr).default([]),
   vip: z
@@ -105,6 +132,15 @@ export function irisMirrorProblems(section: unknown, region: unknown): CrossFiel
       if (wrong) problem(['vip', 'alias'], aliasText, wrong);
       else if (owner) problem(['vip', 'alias'], aliasText, `must differ from the address of vms.${owner}`);
     }
+  }
+
+  const ssh = asRecord(root.ssh);
+  if (ssh.osLogin !== true && ssh.publicKey === undefined) {
+    problem(['ssh', 'publicKey'], undefined, 'is required unless ssh.osLogin is true: without it nobody can log in');
+  }
+  const vip = asRecord(root.vip);
+  if (vip.public === true && Array.isArray(vip.publicSourceCidrs) && vip.publicSourceCidrs.length === 0) {
+    problem(['vip', 'publicSourceCidrs'], vip.publicSourceCidrs, 'must list who may reach the public VIP');
   }
 
   const zones = new Map<string, string>();

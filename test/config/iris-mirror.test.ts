@@ -10,6 +10,8 @@ gkePlayground:
   enabled: false
 irisMirror:
   enabled: true
+  ssh:
+    publicKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnly isc
 `;
 
 function problems(section: string): string[] {
@@ -36,7 +38,7 @@ describe('irisMirror config', () => {
   });
 
   test('absent, the blueprint is off and its defaults are not checked against the region', () => {
-    const { config } = parseConfig(BASE.replace('irisMirror:\n  enabled: true\n', '').replace('us-central1', 'europe-west1'));
+    const { config } = parseConfig(BASE.replace(/irisMirror:[\s\S]*$/, '').replace('us-central1', 'europe-west1'));
     expect(config.irisMirror.enabled).toBe(false);
   });
 
@@ -74,6 +76,23 @@ describe('irisMirror config', () => {
       'irisMirror.vms.arbiter.ip: is already the address of vms.primary (got "10.0.0.3")',
       'irisMirror.vms.client.ip: is reserved by Google Cloud in 10.0.0.0/24 (the network address, .1 and the last two) (got "10.0.0.1")',
       'irisMirror.vms.client.zone: must be a zone of the region us-central1 (got "us-east1-b")',
+    ]);
+  });
+
+  test('someone must be able to log in: a public key or OS Login', () => {
+    const text = BASE.replace(/ {2}ssh:\n.*\n/, '');
+    expect(() => parseConfig(text)).toThrow(
+      'irisMirror.ssh.publicKey: is required unless ssh.osLogin is true: without it nobody can log in',
+    );
+    expect(parseConfig(BASE.replace(/ {4}publicKey: .*\n/, '    osLogin: true\n')).config.irisMirror.ssh.osLogin).toBe(true);
+    expect(() => parseConfig(BASE.replace(/publicKey: .*\n/, 'publicKey: not a key\n'))).toThrow(
+      'irisMirror.ssh.publicKey: must be one OpenSSH public key line (got "not a key")',
+    );
+  });
+
+  test('a public VIP needs the CIDRs that may reach it', () => {
+    expect(problems('vip:\n  public: true')).toEqual([
+      'irisMirror.vip.publicSourceCidrs: must list who may reach the public VIP (got [])',
     ]);
   });
 
