@@ -24,5 +24,6 @@ export function readAsset(relativePath: string): string {
  * string, so a shell `${VAR}` must arrive as `$${VAR}`.
  */
 export function terraformLiteral(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // Replacement functions, because in a replacement string `$$` itself means one `$`.
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { Config } from '../lib/config/schema';
 import type { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 import { GkePlaygroundStack } from './gke-playground';
+import { IrisMirrorStack } from './iris-mirror';
 import { StateBootstrapStack } from './state-bootstrap';
 
 /** Adds a stack for every blueprint the config enables. */
@@ -9,5 +10,6 @@ export function addBlueprints(scope: Construct, context: BlueprintContext, confi
   const stacks: BlueprintStack[] = [];
   if (config.stateBootstrap.enabled) stacks.push(new StateBootstrapStack(scope, context, config.stateBootstrap));
   if (config.gkePlayground.enabled) stacks.push(new GkePlaygroundStack(scope, context, config.gkePlayground));
+  if (config.irisMirror.enabled) stacks.push(new IrisMirrorStack(scope, context, config.irisMirror));
   return stacks;
 }

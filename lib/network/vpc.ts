@@ -43,6 +43,10 @@ export class Vpc extends Construct {
       dependsOn: props.dependsOn,
     });
     for (const [name, subnet] of Object.entries(props.subnets)) {
+      const secondaryRanges = Object.entries(subnet.secondaryRanges ?? {}).map(([rangeName, ipCidrRange]) => ({
+        rangeName,
+        ipCidrRange,
+      }));
       this.subnets[name] = new ComputeSubnetwork(this, name, {
         name,
         project: props.project,
@@ -50,10 +54,8 @@ export class Vpc extends Construct {
         network: this.network.id,
         ipCidrRange: subnet.cidr,
         privateIpGoogleAccess: true,
-        secondaryIpRange: Object.entries(subnet.secondaryRanges ?? {}).map(([rangeName, ipCidrRange]) => ({
-          rangeName,
-          ipCidrRange,
-        })),
+        // Omitted rather than empty: HCL cannot write an empty list of blocks, and JSON and HCL must agree.
+        secondaryIpRange: secondaryRanges.length > 0 ? secondaryRanges : undefined,
         logConfig: { aggregationInterval: 'INTERVAL_10_MIN', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
       });
     }

@@ -54,25 +54,29 @@ describe('npm run synth', () => {
     const { code, out } = run(['--config', EXAMPLE_CONFIG]);
     expect(code).toBe(0);
     const relative = path.relative(process.cwd(), outdir);
-    expect(out.slice(0, 2)).toEqual([
+    expect(out.slice(0, 3)).toEqual([
       `state-bootstrap    1 resources  ${relative}/stacks/state-bootstrap/cdk.tf.json`,
       `gke-playground    11 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
+      `iris-mirror       23 resources  ${relative}/stacks/iris-mirror/cdk.tf.json`,
     ]);
-    expect(out[2]).toMatch(/^gke-playground\/google_container_cluster\.cluster: CKV_GCP_1 waived: low-cost playground/);
+    expect(out[3]).toMatch(/^gke-playground\/google_container_cluster\.cluster: CKV_GCP_1 waived: low-cost playground/);
   });
 
   test('replaces the output directory, dropping stacks no longer enabled', () => {
     const stale = previousOutput();
     expect(run(['--config', EXAMPLE_CONFIG]).code).toBe(0);
     expect(fs.existsSync(stale)).toBe(false);
-    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['gke-playground', 'state-bootstrap']);
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['gke-playground', 'iris-mirror', 'state-bootstrap']);
     expect(leftovers()).toEqual([]);
   });
 
   test('the config comes from --config, else BLUEPRINT_CONFIG, else the example', () => {
     const onlyState = writeConfig(
       'state-only.yaml',
-      fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('gkePlayground:\n  enabled: true', 'gkePlayground:\n  enabled: false'),
+      fs
+        .readFileSync(EXAMPLE_CONFIG, 'utf8')
+        .replace('gkePlayground:\n  enabled: true', 'gkePlayground:\n  enabled: false')
+        .replace('irisMirror:\n  enabled: true', 'irisMirror:\n  enabled: false'),
     );
     expect(run([`--config=${onlyState}`]).out[0]).toMatch(/^state-bootstrap/);
     expect(run([], { BLUEPRINT_CONFIG: onlyState }).out).toEqual([expect.stringMatching(/^state-bootstrap /)]);

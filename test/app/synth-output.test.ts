@@ -36,10 +36,10 @@ const readJson = (stack: string) =>
 describe('synthesized output of every stack', () => {
   test('all enabled stacks are written', () => {
     expect(json.code).toBe(0);
-    expect(stackNames).toEqual(['gke-playground', 'state-bootstrap']);
+    expect(stackNames).toEqual(['gke-playground', 'iris-mirror', 'state-bootstrap']);
   });
 
-  test.each(['gke-playground', 'state-bootstrap'])('%s: every ${...} resolves to something declared', (stack) => {
+  test.each(stackNames)('%s: every ${...} resolves to something declared', (stack) => {
     const config = readJson(stack);
     expect(unresolvedReferences(config)).toEqual([]);
   });

@@ -78,6 +78,6 @@ describe('state-bootstrap options', () => {
 
   test('a disabled blueprint adds no stack', () => {
     const built = buildApp(exampleConfig({ stateBootstrap: { enabled: false } }));
-    expect(Object.keys(built.stacks)).toEqual(['gke-playground']);
+    expect(Object.keys(built.stacks)).toEqual(['gke-playground', 'iris-mirror']);
   });
 });

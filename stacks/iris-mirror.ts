@@ -1,0 +1,225 @@
+import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
+import { ComputeFirewall, ComputeFirewallConfig } from '@cdktf/provider-google/lib/compute-firewall';
+import { Construct } from 'constructs';
+import type { IrisMirrorConfig } from '../lib/config/iris-mirror';
+import { CustomRole } from '../lib/iam/custom-role';
+import { ServiceAccount } from '../lib/iam/service-account';
+import { IrisDeployment, IrisRole, vmMetadata } from '../lib/iris/startup';
+import { Vpc } from '../lib/network/vpc';
+import { ProjectSetup } from '../lib/project/project';
+import { DockerRepository } from '../lib/registry/docker-repository';
+import { ExternalSecret } from '../lib/secrets/secret';
+import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
+import { Vm } from '../lib/vm/instance';
+
+/** IRIS superserver, ISCAgent, IRIS web port, Web Gateway. */
+export const IRIS_PORTS = ['1972', '2188', '53773', '8080'];
+/** What clients use through a public VIP: the ISCAgent (2188) only ever talks between mirror VMs. */
+const PUBLIC_IRIS_PORTS = ['1972', '53773', '8080'];
+const PUBLIC_VIP_NAME = 'isc-mirror';
+
+/**
+ * Exactly what the VM service account needs at project level: move-vip.py reads the members, rewrites nic0's alias
+ * ranges, polls zone operations and, with the public VIP, reads the address and moves the access config.
+ * Image pulls and the license secret are granted on the repository and the secret, not here.
+ */
+export function failoverPermissions(publicVip: boolean): string[] {
+  const privateVip = [
+    'compute.instances.get',
+    'compute.instances.updateNetworkInterface',
+    'compute.subnetworks.use',
+    'compute.zoneOperations.get',
+  ];
+  const publicExtra = [
+    'compute.addresses.get',
+    'compute.addresses.use',
+    'compute.instances.addAccessConfig',
+    'compute.instances.deleteAccessConfig',
+    'compute.subnetworks.useExternalIp',
+  ];
+  return publicVip ? [...privateVip, ...publicExtra] : privateVip;
+}
+
+const TAGS: Record<IrisRole, string> = {
+  primary: 'isc-mirror-member',
+  backup: 'isc-mirror-member',
+  arbiter: 'isc-mirror-arbiter',
+  client: 'isc-mirror-bastion',
+};
+
+/**
+ * `iris-mirror` (seed 003): an InterSystems IRIS mirror (primary, backup, arbiter) behind a VIP that is an alias IP
+ * moved by ZMIRROR's failover program, plus a bastion. Replaces the article's Terraform + Ansible + gcloud steps.
+ */
+export class IrisMirrorStack extends BlueprintStack {
+  constructor(scope: Construct, context: BlueprintContext, section: IrisMirrorConfig) {
+    super(scope, 'iris-mirror', context);
+    const project = new ProjectSetup(this, 'project', {
+      projectId: this.projectId,
+      services: [
+        'compute.googleapis.com',
+        'artifactregistry.googleapis.com',
+        'secretmanager.googleapis.com',
+        'iam.googleapis.com',
+      ],
+    });
+    const projectId = project.projectId;
+    const name = section.networkName;
+
+    const vpc = new Vpc(this, 'network', {
+      name,
+      project: projectId,
+      region: this.region,
+      subnets: { [name]: { cidr: section.subnetCidr } },
+      nat: true,
+      dependsOn: project.ready,
+    });
+    const subnet = vpc.subnets[name];
+
+    const account = new ServiceAccount(this, 'vm-sa', {
+      accountId: 'isc-mirror-vm',
+      displayName: 'ISC Mirror VM',
+      description: 'Runs the IRIS mirror VMs: moves the VIP, pulls images, reads the license',
+      project: projectId,
+    });
+    new CustomRole(this, 'failover-role', {
+      project: projectId,
+      roleId: 'iscMirrorVipFailover',
+      title: 'ISC mirror VIP failover',
+      description: 'Move the IRIS mirror VIP (alias IP, public access config) between mirror members',
+      permissions: failoverPermissions(section.vip.public),
+    }).grant('vm-sa', account.member);
+
+    const registry = new DockerRepository(this, 'registry', {
+      project: projectId,
+      location: this.region,
+      repositoryId: 'intersystems',
+      description: 'InterSystems iris, webgateway and arbiter images',
+    });
+    registry.grantReader('vm-sa', account.member);
+
+    const license = new ExternalSecret(this, 'license', { project: projectId, secretId: section.licenseSecretId });
+    license.grantAccessor('vm-sa', account.member);
+
+    const publicVip = section.vip.public
+      ? new ComputeAddress(this, 'public-vip', {
+          name: PUBLIC_VIP_NAME,
+          project: projectId,
+          region: this.region,
+          addressType: 'EXTERNAL',
+          networkTier: 'PREMIUM',
+        })
+      : undefined;
+
+    this.firewall(vpc, section);
+
+    const { vms } = section;
+    const deployment: IrisDeployment = {
+      registry: registry.url,
+      irisVersion: section.irisVersion,
+      mirrorName: section.mirrorName,
+      names: { primary: vms.primary.name, backup: vms.backup.name, arbiter: vms.arbiter.name, client: vms.client.name },
+      sshPort: section.sshPort,
+      licenseSecret: `projects/${this.projectId}/secrets/${section.licenseSecretId}`,
+    };
+    const vipSettings: Record<string, string> = {
+      'vip-alias-range': section.vip.alias,
+      'vip-members': `${vms.primary.name}/${vms.primary.zone},${vms.backup.name}/${vms.backup.zone}`,
+      ...(publicVip ? { 'vip-public-address': PUBLIC_VIP_NAME } : {}),
+    };
+    const vmOf: Partial<Record<IrisRole, Vm>> = {};
+    for (const role of ['primary', 'backup', 'arbiter', 'client'] as const) {
+      const vm = vms[role];
+      const { startupScript, metadata } = vmMetadata(role, deployment, vipSettings);
+      const member = role === 'primary' || role === 'backup';
+      vmOf[role] = new Vm(this, role, {
+        name: vm.name,
+        project: projectId,
+        zone: vm.zone,
+        machineType: section.machineType,
+        image: section.image,
+        subnetwork: subnet.id,
+        networkIp: vm.ip,
+        serviceAccountEmail: account.email,
+        tags: [TAGS[role]],
+        diskSizeGb: section.diskSizeGb,
+        diskType: section.diskType,
+        startupScript,
+        metadata,
+        osLogin: section.ssh.osLogin,
+        sshKeys: section.ssh.publicKey ? `${section.ssh.user}:${section.ssh.publicKey}` : undefined,
+        publicIp: role === 'client',
+        vipManagedOnVm: member,
+        deletionProtection: member && section.deletionProtection,
+      });
+    }
+
+    const bastion = vmOf.client!.instance;
+    const bastionIp = bastion.networkInterface.get(0).accessConfig.get(0).natIp;
+    const vipIp = section.vip.alias.split('/')[0];
+    const sshUser = section.ssh.user;
+    this.addOutput('bastion_ip', bastionIp, 'Public address of the bastion (isc-client)');
+    this.addOutput('vip', vipIp, 'Private VIP: always the current primary');
+    this.addOutput(
+      'ssh_primary',
+      `ssh -p ${section.sshPort} -J ${sshUser}@${bastionIp}:${section.sshPort} ${sshUser}@${vms.primary.ip}`,
+      'SSH to the primary through the bastion',
+    );
+    this.addOutput(
+      'failover_check',
+      `curl -s -o /dev/null -w '%%{http_code}' http://${vipIp}:8080/csp/sys/UtilHome.csp`,
+      'Run on the bastion: 200 while some member is primary and holds the VIP',
+    );
+    this.addOutput('image_registry', registry.url, 'Push iris, webgateway and arbiter images here');
+    if (publicVip) this.addOutput('public_vip', publicVip.address, 'Public VIP, moved with the private one');
+  }
+
+  private firewall(vpc: Vpc, section: IrisMirrorConfig): void {
+    const network = vpc.network.name;
+    const project = vpc.network.project;
+    const rule = (id: string, props: Omit<ComputeFirewallConfig, 'network' | 'project' | 'name'>) =>
+      new ComputeFirewall(this, `firewall-${id}`, {
+        name: `${section.networkName}-${id}`,
+        network,
+        project,
+        direction: 'INGRESS',
+        logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+        ...props,
+      });
+    const ssh = [{ protocol: 'tcp', ports: [String(section.sshPort)] }];
+    if (section.sshSourceCidrs.length > 0) {
+      rule('allow-ssh-bastion', {
+        description: 'SSH to the bastion from the configured CIDRs only',
+        sourceRanges: section.sshSourceCidrs,
+        targetTags: [TAGS.client],
+        allow: ssh,
+      });
+    }
+    rule('allow-ssh-from-bastion', {
+      description: 'SSH from the bastion to the mirror VMs (ProxyJump)',
+      sourceTags: [TAGS.client],
+      targetTags: [TAGS.primary, TAGS.arbiter],
+      allow: ssh,
+    });
+    rule('allow-iris', {
+      description: 'IRIS superserver, ISCAgent, web port and Web Gateway inside the subnet',
+      sourceRanges: [section.subnetCidr],
+      targetTags: [TAGS.primary, TAGS.arbiter],
+      allow: [{ protocol: 'tcp', ports: IRIS_PORTS }],
+    });
+    if (section.vip.public) {
+      rule('allow-iris-public', {
+        description: 'IRIS client ports through the public VIP, from the configured CIDRs only',
+        sourceRanges: section.vip.publicSourceCidrs,
+        targetTags: [TAGS.primary],
+        allow: [{ protocol: 'tcp', ports: PUBLIC_IRIS_PORTS }],
+      });
+    }
+    rule('allow-icmp', {
+      description: 'Ping inside the subnet',
+      sourceRanges: [section.subnetCidr],
+      targetTags: [TAGS.primary, TAGS.arbiter, TAGS.client],
+      allow: [{ protocol: 'icmp' }],
+    });
+  }
+}
