@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { IrisMirrorConfig } from '../lib/config/iris-mirror';
 import { CustomRole } from '../lib/iam/custom-role';
 import { ServiceAccount } from '../lib/iam/service-account';
+import { ARTICLE_DEPLOYER_PERMISSIONS } from '../lib/iris/deployer-permissions';
 import { IrisDeployment, IrisRole, vmMetadata } from '../lib/iris/startup';
 import { Vpc } from '../lib/network/vpc';
 import { ProjectSetup } from '../lib/project/project';
@@ -89,6 +90,17 @@ export class IrisMirrorStack extends BlueprintStack {
       description: 'Move the IRIS mirror VIP (alias IP, public access config) between mirror members',
       permissions: failoverPermissions(section.vip.public),
     }).grant('vm-sa', account.member);
+
+    if (section.deployerRole) {
+      const deployer = new CustomRole(this, 'deployer-role', {
+        project: projectId,
+        roleId: 'iscMirrorDeployer',
+        title: 'ISC mirror deployer (article)',
+        description: "The article's Terraform role (terraform-permissions.yaml); grant it to the deploying identity",
+        permissions: ARTICLE_DEPLOYER_PERMISSIONS,
+      });
+      this.addOutput('deployer_role', deployer.role.name, 'Custom role to grant to the identity that runs Terraform');
+    }
 
     const registry = new DockerRepository(this, 'registry', {
       project: projectId,

@@ -65,6 +65,11 @@ export const irisMirrorSchema = z.strictObject({
     .prefault({}),
   /** Who may reach the bastion's SSH port. No default: an empty list means nobody from outside. */
   sshSourceCidrs: z.array(ipv4Cidr).default([]),
+  /**
+   * Also create the article's deployer custom role (`iscMirrorDeployer`, from its terraform-permissions.yaml), to
+   * grant to the identity that runs Terraform. Off by default: granting it is yours to decide.
+   */
+  deployerRole: z.boolean().default(false),
   vip: z
     .strictObject({
       /** The private VIP: a /32 alias range inside the subnet. */

@@ -238,3 +238,19 @@ describe('iris-mirror options', () => {
     expect(resourcesOf(json, 'google_compute_firewall')['firewall-allow-ssh-bastion']).toBeUndefined();
   });
 });
+
+describe('iris-mirror deployer role', () => {
+  test("off by default; on request the article's 71 permissions", () => {
+    expect(resourcesOf(buildApp(exampleConfig()).json('iris-mirror'), 'google_project_iam_custom_role')).not.toHaveProperty(
+      'deployer-role',
+    );
+    const json = buildApp(exampleConfig({ irisMirror: { ...exampleConfig().irisMirror, deployerRole: true } })).json(
+      'iris-mirror',
+    );
+    const role = resourcesOf(json, 'google_project_iam_custom_role')['deployer-role'];
+    expect(role.role_id).toBe('iscMirrorDeployer');
+    expect(new Set(role.permissions as string[]).size).toBe(71);
+    expect(role.permissions).toEqual(expect.arrayContaining(['compute.instances.setMetadata', 'iam.roles.undelete']));
+    expect(json.output?.deployer_role).toBeDefined();
+  });
+});
