@@ -71,7 +71,8 @@ fetch_license() {
 wait_for_iris() {
   local attempt
   for attempt in $(seq 1 60); do
-    if docker exec iris iris qlist 2>/dev/null | grep -q ';running,'; then
+    # qlist fields are ^-separated: IRIS^/usr/irissys^<version>^running, since ...^...
+    if docker exec iris iris qlist 2>/dev/null | grep -q '\^running,'; then
       return 0
     fi
     log "waiting for IRIS to start (${attempt}/60)"
