@@ -87,3 +87,8 @@ export const kmsKeyName = z
     /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/,
     'must be a key name: projects/P/locations/L/keyRings/R/cryptoKeys/K',
   );
+
+/** A raw config value as an object: cross-field checks read input that may not have passed validation. */
+export function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}

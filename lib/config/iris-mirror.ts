@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { blockSize, cidrContains, parseCidr, parseIpv4 } from '../network/ipv4';
-import { ipv4Cidr, machineType, resourceName, zone } from './fields';
+import { asRecord, ipv4Cidr, machineType, resourceName, zone } from './fields';
 import type { CrossFieldProblem } from './schema';
 
 const ipv4 = z.string().refine((value) => parseIpv4(value) !== undefined, { message: 'must be an IPv4 address' });
@@ -84,9 +84,6 @@ export const irisMirrorSchema = z.strictObject({
 
 export type IrisMirrorConfig = z.infer<typeof irisMirrorSchema>;
 
-function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
 
 const ROLES = ['primary', 'backup', 'arbiter', 'client'] as const;
 

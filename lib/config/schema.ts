@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cidrsOverlap, parseCidr } from '../network/ipv4';
-import { regionOfZone } from './fields';
+import { asRecord, regionOfZone } from './fields';
 import { gkePlaygroundSchema } from './gke-playground';
 import { globalShape } from './global';
 import { irisMirrorProblems, irisMirrorSchema } from './iris-mirror';
@@ -57,9 +57,6 @@ function withDefaults(schema: z.ZodType, section: unknown): unknown {
   return parsed.success ? parsed.data : section;
 }
 
-function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
 
 /** Reports the first of `keys` (CIDR fields of one object) that overlaps an earlier one. */
 function overlappingRanges(
