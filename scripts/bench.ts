@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- --runs N]`: builds the app as `npm run synth` does, synthesizes every stack of the example
- * config N times (default 7) into a scratch directory, and prints the median wall time and peak RSS.
- * Targets on a 2-core machine: full synth under 1 s.
+ * `npm run bench [-- --runs N]`: runs exactly what `npm run synth` runs (its build step once, then its node command
+ * N times, default 7) on the example config into a scratch directory, and prints the median wall time and peak RSS.
+ * Target on a 2-core machine: full synth under 1 s.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,26 +13,26 @@ const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 7;
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1 (got ${runs})`);
 
-const bundle = path.join(ROOT, '.build', 'main.js');
-execFileSync(
-  path.join(ROOT, 'node_modules', '.bin', 'esbuild'),
-  ['main.ts', '--bundle', '--platform=node', '--target=node20', '--packages=external', '--sourcemap', '--log-level=warning', `--outfile=${bundle}`],
-  { cwd: ROOT, stdio: 'inherit' },
-);
+// "synth" is "<build> && node <bundle>": build once, time the node part.
+const synth: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.synth;
+const [build, run] = synth.split(' && ');
+const nodeArgs = run?.split(' ') ?? [];
+if (nodeArgs[0] !== 'node') throw new Error(`expected "synth" to be "<build> && node <args>" (got "${synth}")`);
+execSync(build, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, PATH: `${ROOT}/node_modules/.bin:${process.env.PATH}` } });
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 const samples: { seconds: number; rssMb: number }[] = [];
 try {
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, ['--require', path.join(__dirname, 'rss-probe.js'), bundle], {
+    const result = spawnSync(process.execPath, ['--require', path.join(__dirname, 'rss-probe.js'), ...nodeArgs.slice(1)], {
       cwd: ROOT,
       env: { ...process.env, CDKTF_OUTDIR: path.join(scratch, 'cdktf.out') },
       encoding: 'utf8',
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (run.status !== 0) throw new Error(`synth failed:\n${run.stderr}`);
-    const rssKb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(run.stderr)?.[1]);
+    if (result.status !== 0) throw new Error(`synth failed:\n${result.stderr}`);
+    const rssKb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(result.stderr)?.[1]);
     samples.push({ seconds, rssMb: rssKb / 1024 });
   }
 } finally {
