@@ -3,13 +3,14 @@
  * the value that was given.
  */
 import { z } from 'zod';
+import { PROJECT_OR_ACCOUNT_ID } from '../naming';
 import { parseCidr } from '../network/ipv4';
 
 /** Google Cloud project id: 6-30 characters, lowercase letters, digits and hyphens, starts with a letter. */
 export const projectId = z
   .string()
   .regex(
-    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    PROJECT_OR_ACCOUNT_ID,
     'must be a project id: 6-30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen',
   );
 
@@ -43,7 +44,7 @@ export function resourceName(maxLength: number) {
 export const serviceAccountId = z
   .string()
   .regex(
-    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    PROJECT_OR_ACCOUNT_ID,
     'must be a service account id: 6-30 lowercase letters, digits or hyphens, starting with a letter',
   );
 

@@ -1,6 +1,7 @@
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount as GoogleServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
+import { PROJECT_OR_ACCOUNT_ID } from '../naming';
 
 export interface ServiceAccountProps {
   /** The part before `@`: 6-30 lowercase letters, digits or hyphens. */
@@ -24,7 +25,7 @@ export class ServiceAccount extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAccountProps) {
     super(scope, id);
-    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(props.accountId)) {
+    if (!PROJECT_OR_ACCOUNT_ID.test(props.accountId)) {
       throw new Error(
         `service account id must be 6-30 lowercase letters, digits or hyphens, starting with a letter (got "${props.accountId}")`,
       );
