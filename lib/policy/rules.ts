@@ -298,6 +298,74 @@ const INSTANCE_RULES: readonly Rule[] = [
   },
 ];
 
+const SQL_INSTANCE = 'google_sql_database_instance';
+/** Roles that let a member act as any service account of the project: grant them on one account instead. */
+const IMPERSONATION_ROLES = new Set([
+  'roles/iam.workloadIdentityUser',
+  'roles/iam.serviceAccountUser',
+  'roles/iam.serviceAccountTokenCreator',
+  'roles/iam.serviceAccountKeyAdmin',
+  'roles/iam.serviceAccountAdmin',
+  'roles/iam.securityAdmin',
+]);
+
+/** Cloud SQL rules (CIS GCP 6.4-6.7) and project-wide impersonation (CIS GCP 1.6). */
+const SQL_AND_IAM_RULES: readonly Rule[] = [
+  {
+    id: 'CKV_GCP_60',
+    resourceTypes: [SQL_INSTANCE],
+    // Stricter than checkov, which passes when the attribute is absent although the provider default is true.
+    check: (a) =>
+      attribute(a, 'settings.ip_configuration.ipv4_enabled') === false
+        ? undefined
+        : 'the instance gets a public IP address (ipv4_enabled is not false; the provider default is true)',
+    fix: 'set settings.ip_configuration { ipv4_enabled = false, private_network = <VPC> }',
+  },
+  {
+    id: 'CKV_GCP_6',
+    resourceTypes: [SQL_INSTANCE],
+    check: (a) => {
+      const mode = attribute(a, 'settings.ip_configuration.ssl_mode');
+      return mode === 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED'
+        ? undefined
+        : `connections need not present a trusted client certificate (ssl_mode ${JSON.stringify(mode ?? null)})`;
+    },
+    fix: 'set settings.ip_configuration.ssl_mode = "TRUSTED_CLIENT_CERTIFICATE_REQUIRED" and connect through the Cloud SQL Auth Proxy or a connector',
+  },
+  {
+    id: 'CKV_GCP_14',
+    resourceTypes: [SQL_INSTANCE],
+    check: (a) =>
+      a.master_instance_name !== undefined || attribute(a, 'settings.backup_configuration.enabled') === true
+        ? undefined
+        : 'automated backups are off',
+    fix: 'set settings.backup_configuration { enabled = true }',
+  },
+  {
+    id: 'CKV_GCP_11',
+    resourceTypes: [SQL_INSTANCE],
+    check: (a) => {
+      const networks = attribute(a, 'settings.ip_configuration.authorized_networks');
+      const open = (Array.isArray(networks) ? networks : []).some(
+        (n) => typeof attribute(n, 'value') === 'string' && /\/0$/.test(attribute(n, 'value') as string),
+      );
+      return open ? 'an authorized network admits any address' : undefined;
+    },
+    fix: 'remove the /0 entry from settings.ip_configuration.authorized_networks',
+  },
+  {
+    id: 'CKV_GCP_49',
+    resourceTypes: ['google_project_iam_member', 'google_project_iam_binding'],
+    check: (a) => {
+      const role = iamRole(a);
+      return role && IMPERSONATION_ROLES.has(role)
+        ? `grants ${role} on the whole project, so the member can act as every service account in it`
+        : undefined;
+    },
+    fix: 'grant the role on the one service account that needs it (google_service_account_iam_member)',
+  },
+];
+
 /** Firewall rules (CIS GCP 3.6, 3.7): no ingress from anywhere unless a waiver says the blueprint wants it. */
 const FIREWALL_RULES: readonly Rule[] = [
   {
@@ -314,5 +382,5 @@ const FIREWALL_RULES: readonly Rule[] = [
   },
 ];
 
-export const RULES: readonly Rule[] = [...BASE_RULES, ...INSTANCE_RULES, ...FIREWALL_RULES];
+export const RULES: readonly Rule[] = [...BASE_RULES, ...INSTANCE_RULES, ...SQL_AND_IAM_RULES, ...FIREWALL_RULES];
 export const RULE_IDS = RULES.map((rule) => rule.id) as [string, ...string[]];

@@ -153,6 +153,31 @@ const CASES: Record<string, Case> = {
     fails: { rotation_period: '31536000s' },
     passes: { rotation_period: '7776000s' },
   },
+  CKV_GCP_60: {
+    type: 'google_sql_database_instance',
+    fails: { settings: { ip_configuration: { private_network: 'vpc' } } },
+    passes: { settings: { ip_configuration: { ipv4_enabled: false, private_network: 'vpc' } } },
+  },
+  CKV_GCP_6: {
+    type: 'google_sql_database_instance',
+    fails: { settings: { ip_configuration: { ssl_mode: 'ENCRYPTED_ONLY' } } },
+    passes: { settings: { ip_configuration: { ssl_mode: 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED' } } },
+  },
+  CKV_GCP_14: {
+    type: 'google_sql_database_instance',
+    fails: { settings: { backup_configuration: { enabled: false } } },
+    passes: { settings: { backup_configuration: { enabled: true } } },
+  },
+  CKV_GCP_11: {
+    type: 'google_sql_database_instance',
+    fails: { settings: { ip_configuration: { authorized_networks: [{ value: '0.0.0.0/0' }] } } },
+    passes: { settings: { ip_configuration: { authorized_networks: [{ value: '198.51.100.0/24' }] } } },
+  },
+  CKV_GCP_49: {
+    type: 'google_project_iam_member',
+    fails: { project: 'p', role: 'roles/iam.workloadIdentityUser', member: 'serviceAccount:p.svc.id.goog[ns/ksa]' },
+    passes: { project: 'p', role: 'roles/cloudsql.client', member: `serviceAccount:${SA}` },
+  },
 };
 
 /** Synthesizes one resource of `type` with `attrs` and returns the rule ids the baseline reports on it. */
