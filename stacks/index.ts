@@ -3,6 +3,8 @@ import type { Config } from '../lib/config/schema';
 import type { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 import { GkePlaygroundStack } from './gke-playground';
 import { IrisMirrorStack } from './iris-mirror';
+import { SkypilotStack } from './skypilot';
+import { SkypilotAppStack } from './skypilot-app';
 import { StateBootstrapStack } from './state-bootstrap';
 
 /** Adds a stack for every blueprint the config enables. */
@@ -11,5 +13,12 @@ export function addBlueprints(scope: Construct, context: BlueprintContext, confi
   if (config.stateBootstrap.enabled) stacks.push(new StateBootstrapStack(scope, context, config.stateBootstrap));
   if (config.gkePlayground.enabled) stacks.push(new GkePlaygroundStack(scope, context, config.gkePlayground));
   if (config.irisMirror.enabled) stacks.push(new IrisMirrorStack(scope, context, config.irisMirror));
+  if (config.skypilot.enabled) {
+    const infra = new SkypilotStack(scope, context, config.skypilot);
+    const app = new SkypilotAppStack(scope, context, config.skypilot);
+    // The app stack reads the cluster and secrets that infra creates: `cdktf deploy` runs infra first.
+    app.addDependency(infra);
+    stacks.push(infra, app);
+  }
   return stacks;
 }

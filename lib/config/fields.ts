@@ -93,3 +93,26 @@ export const kmsKeyName = z
 export function asRecord(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
+
+/** Kubernetes object name that must be a DNS-1123 label (namespaces, services): at most 63 characters. */
+export const dns1123Label = z
+  .string()
+  .max(63, 'must be at most 63 characters')
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'must be a DNS-1123 label: lowercase letters, digits and hyphens, starting and ending with a letter or digit',
+  );
+
+/** Container image reference pinned to a tag or digest (never implicitly `latest`). */
+export const pinnedImage = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$/,
+    'must be an image pinned to a tag or digest, such as registry/name:1.2.3',
+  )
+  .refine((image) => !image.endsWith(':latest'), { message: 'must not use the moving tag latest' });
+
+/** Kubernetes resource quantity such as 500m, 1, 2Gi. */
+export const quantity = z
+  .string()
+  .regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/, 'must be a Kubernetes quantity such as 500m, 1 or 2Gi');

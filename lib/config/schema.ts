@@ -4,14 +4,20 @@ import { asRecord, regionOfZone } from './fields';
 import { gkePlaygroundSchema } from './gke-playground';
 import { globalShape } from './global';
 import { irisMirrorProblems, irisMirrorSchema } from './iris-mirror';
+import { skypilotProblems, skypilotSchema } from './skypilot';
 import { stateBootstrapSchema } from './state-bootstrap';
 
-/** The whole config file. Checks that span fields are in `crossFieldProblems`. */
+/**
+ * The whole config file. Checks that span fields are in `crossFieldProblems`. state-bootstrap is built unless
+ * disabled (every other stack keeps its state in its bucket); a blueprint is built when its section is present and
+ * not `enabled: false`, so a config names exactly what it deploys.
+ */
 export const configSchema = z.strictObject({
   ...globalShape,
   stateBootstrap: stateBootstrapSchema.prefault({}),
-  gkePlayground: gkePlaygroundSchema.prefault({}),
+  gkePlayground: gkePlaygroundSchema.prefault({ enabled: false }),
   irisMirror: irisMirrorSchema.prefault({ enabled: false }),
+  skypilot: skypilotSchema.prefault({ enabled: false }),
 });
 
 export interface CrossFieldProblem {
@@ -30,7 +36,7 @@ export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
   const region = root.region;
   // A section that is valid on its own is checked with its defaults filled in, even when other parts are wrong.
   const playground = asRecord(withDefaults(gkePlaygroundSchema, root.gkePlayground));
-  if (playground.enabled !== false) {
+  if (root.gkePlayground !== undefined && playground.enabled !== false) {
     const zone = playground.zone;
     if (typeof region === 'string' && typeof zone === 'string' && regionOfZone(zone) !== region) {
       problems.push({
@@ -48,6 +54,19 @@ export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
   }
   if (root.irisMirror !== undefined) {
     problems.push(...irisMirrorProblems(withDefaults(irisMirrorSchema, root.irisMirror), region));
+  }
+  if (root.skypilot !== undefined) {
+    const skypilot = asRecord(withDefaults(skypilotSchema, root.skypilot));
+    problems.push(...skypilotProblems(skypilot, region));
+    if (skypilot.enabled !== false) {
+      problems.push(
+        ...overlappingRanges(
+          asRecord(skypilot.network),
+          ['nodesCidr', 'podsCidr', 'servicesCidr', 'privateServicesCidr'],
+          ['skypilot', 'network'],
+        ),
+      );
+    }
   }
   return problems;
 }

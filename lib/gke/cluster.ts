@@ -2,7 +2,7 @@ import { ITerraformDependable } from 'cdktf';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { Construct } from 'constructs';
 import { ServiceAccount } from '../iam/service-account';
-import { GkeNodePool, GkeNodePoolProps } from './node-pool';
+import { GkeNodePool, GkeNodePoolProps, metadataMode } from './node-pool';
 
 export type ReleaseChannel = 'RAPID' | 'REGULAR' | 'STABLE' | 'EXTENDED';
 
@@ -27,6 +27,12 @@ export interface GkeClusterProps {
    * @default true
    */
   readonly privateNodes?: boolean;
+  /**
+   * Workload Identity: pods act as Google service accounts without keys (GKE-WORKLOAD-IDENTITY, CKV_GCP_69). Off
+   * only for a blueprint that must run without it, under a waiver.
+   * @default true
+   */
+  readonly workloadIdentity?: boolean;
   /**
    * Cloud Logging for system and workload logs (CKV_GCP_1).
    * @default true
@@ -58,10 +64,12 @@ export class GkeCluster extends Construct {
   readonly nodeServiceAccount: ServiceAccount;
   /** `<project>.svc.id.goog`: Kubernetes service accounts appear in IAM as members of this pool. */
   readonly workloadPool: string;
+  readonly workloadIdentity: boolean;
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
     this.workloadPool = `${props.project}.svc.id.goog`;
+    this.workloadIdentity = props.workloadIdentity ?? true;
     this.nodeServiceAccount = new ServiceAccount(this, 'node-sa', {
       accountId: props.nodeServiceAccountId,
       displayName: `GKE nodes of ${props.name}`,
@@ -72,7 +80,7 @@ export class GkeCluster extends Construct {
     const nodeBaseline = {
       serviceAccount: this.nodeServiceAccount.email,
       oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
-      workloadMetadataConfig: { mode: 'GKE_METADATA' },
+      workloadMetadataConfig: { mode: metadataMode(this.workloadIdentity) },
       shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
     };
     const authorizedCidrs = props.controlPlaneAuthorizedCidrs;
@@ -96,7 +104,7 @@ export class GkeCluster extends Construct {
       // The provider would otherwise plan a replacement of the whole cluster once the default pool is gone.
       lifecycle: { ignoreChanges: ['node_config'] },
       releaseChannel: { channel: props.releaseChannel ?? 'REGULAR' },
-      workloadIdentityConfig: { workloadPool: this.workloadPool },
+      workloadIdentityConfig: this.workloadIdentity ? { workloadPool: this.workloadPool } : undefined,
       enableShieldedNodes: true,
       enableLegacyAbac: false,
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
@@ -112,7 +120,16 @@ export class GkeCluster extends Construct {
   }
 
   /** Adds a node pool running as this cluster's node service account. */
-  addNodePool(id: string, props: Omit<GkeNodePoolProps, 'cluster' | 'serviceAccountEmail'>): GkeNodePool {
-    return new GkeNodePool(this, id, { ...props, cluster: this.cluster, serviceAccountEmail: this.nodeServiceAccount.email });
+  addNodePool(
+    id: string,
+    props: Omit<GkeNodePoolProps, 'cluster' | 'serviceAccountEmail' | 'workloadIdentity'>,
+  ): GkeNodePool {
+    return new GkeNodePool(this, id, {
+      ...props,
+      cluster: this.cluster,
+      serviceAccountEmail: this.nodeServiceAccount.email,
+      workloadIdentity: this.workloadIdentity,
+    });
   }
 }
+

@@ -24,6 +24,11 @@ export interface GkeNodePoolProps {
   readonly diskSizeGb?: number;
   /** @default pd-balanced */
   readonly diskType?: string;
+  /**
+   * Whether the cluster has Workload Identity: the pool then serves pods the GKE metadata server (CKV_GCP_69).
+   * @default true
+   */
+  readonly workloadIdentity?: boolean;
 }
 
 /**
@@ -62,10 +67,15 @@ export class GkeNodePool extends Construct {
         serviceAccount: props.serviceAccountEmail,
         // Access is governed by the service account's IAM roles, not by legacy scopes.
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
-        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        workloadMetadataConfig: { mode: metadataMode(props.workloadIdentity ?? true) },
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
         metadata: { 'disable-legacy-endpoints': 'true' },
       },
     });
   }
+}
+
+/** GKE_METADATA serves pods their Workload Identity; without it pods see the node's (GCE) metadata server. */
+export function metadataMode(workloadIdentity: boolean): 'GKE_METADATA' | 'GCE_METADATA' {
+  return workloadIdentity ? 'GKE_METADATA' : 'GCE_METADATA';
 }

@@ -1,5 +1,7 @@
+import { ITerraformDependable } from 'cdktf';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount as GoogleServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
 import { PROJECT_OR_ACCOUNT_ID } from '../naming';
 
@@ -23,8 +25,12 @@ export class ServiceAccount extends Construct {
   /** `serviceAccount:<email>`, for IAM bindings. */
   readonly member: string;
 
+  /** The account's email, known at synth: `<accountId>@<project>.iam.gserviceaccount.com`. */
+  readonly staticEmail: string;
+
   constructor(scope: Construct, id: string, props: ServiceAccountProps) {
     super(scope, id);
+    this.staticEmail = serviceAccountEmail(props.accountId, props.project);
     if (!PROJECT_OR_ACCOUNT_ID.test(props.accountId)) {
       throw new Error(
         `service account id must be 6-30 lowercase letters, digits or hyphens, starting with a letter (got "${props.accountId}")`,
@@ -42,6 +48,27 @@ export class ServiceAccount extends Construct {
       new ProjectIamMember(this, roleId(role), { project: props.project, role, member: this.member });
     }
   }
+
+  /**
+   * Lets a Kubernetes service account act as this account through Workload Identity: roles/iam.workloadIdentityUser
+   * on this account only, never on the project (CKV_GCP_49).
+   */
+  allowKubernetesServiceAccount(
+    id: string,
+    workload: { pool: string; namespace: string; serviceAccount: string },
+    dependsOn?: ITerraformDependable[],
+  ): ServiceAccountIamMember {
+    return new ServiceAccountIamMember(this, id, {
+      serviceAccountId: this.account.name,
+      role: 'roles/iam.workloadIdentityUser',
+      member: `serviceAccount:${workload.pool}[${workload.namespace}/${workload.serviceAccount}]`,
+      dependsOn,
+    });
+  }
+}
+
+export function serviceAccountEmail(accountId: string, project: string): string {
+  return `${accountId}@${project}.iam.gserviceaccount.com`;
 }
 
 /** roles/logging.logWriter -> logging-logWriter: a stable construct id per role. */

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../lib/app/cli';
 import { addBlueprints } from '../../stacks';
-import { EXAMPLE_CONFIG } from '../support/app';
+import { EXAMPLE_CONFIG, EXAMPLE_STACKS } from '../support/app';
 
 interface Run {
   readonly code: number;
@@ -54,19 +54,21 @@ describe('npm run synth', () => {
     const { code, out } = run(['--config', EXAMPLE_CONFIG]);
     expect(code).toBe(0);
     const relative = path.relative(process.cwd(), outdir);
-    expect(out.slice(0, 3)).toEqual([
+    expect(out.slice(0, 5)).toEqual([
       `state-bootstrap    1 resources  ${relative}/stacks/state-bootstrap/cdk.tf.json`,
       `gke-playground    11 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
       `iris-mirror       23 resources  ${relative}/stacks/iris-mirror/cdk.tf.json`,
+      `skypilot          27 resources  ${relative}/stacks/skypilot/cdk.tf.json`,
+      `skypilot-app       9 resources  ${relative}/stacks/skypilot-app/cdk.tf.json`,
     ]);
-    expect(out[3]).toMatch(/^gke-playground\/google_container_cluster\.cluster: CKV_GCP_1 waived: low-cost playground/);
+    expect(out[5]).toMatch(/^gke-playground\/google_container_cluster\.cluster: CKV_GCP_1 waived: low-cost playground/);
   });
 
   test('replaces the output directory, dropping stacks no longer enabled', () => {
     const stale = previousOutput();
     expect(run(['--config', EXAMPLE_CONFIG]).code).toBe(0);
     expect(fs.existsSync(stale)).toBe(false);
-    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['gke-playground', 'iris-mirror', 'state-bootstrap']);
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(EXAMPLE_STACKS);
     expect(leftovers()).toEqual([]);
   });
 
@@ -76,7 +78,8 @@ describe('npm run synth', () => {
       fs
         .readFileSync(EXAMPLE_CONFIG, 'utf8')
         .replace('gkePlayground:\n  enabled: true', 'gkePlayground:\n  enabled: false')
-        .replace('irisMirror:\n  enabled: true', 'irisMirror:\n  enabled: false'),
+        .replace('irisMirror:\n  enabled: true', 'irisMirror:\n  enabled: false')
+        .replace('skypilot:\n  enabled: true', 'skypilot:\n  enabled: false'),
     );
     expect(run([`--config=${onlyState}`]).out[0]).toMatch(/^state-bootstrap/);
     expect(run([], { BLUEPRINT_CONFIG: onlyState }).out).toEqual([expect.stringMatching(/^state-bootstrap /)]);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { runCli } from '../../lib/app/cli';
 import { addBlueprints } from '../../stacks';
-import { EXAMPLE_CONFIG } from '../support/app';
+import { EXAMPLE_CONFIG, EXAMPLE_STACKS } from '../support/app';
 import { canonical, unresolvedReferences } from '../support/terraform-json';
 
 /** Runs `npm run synth` in-process with the example config into a fresh directory. */
@@ -36,7 +36,7 @@ const readJson = (stack: string) =>
 describe('synthesized output of every stack', () => {
   test('all enabled stacks are written', () => {
     expect(json.code).toBe(0);
-    expect(stackNames).toEqual(['gke-playground', 'iris-mirror', 'state-bootstrap']);
+    expect(stackNames).toEqual(EXAMPLE_STACKS);
   });
 
   test.each(stackNames)('%s: every ${...} resolves to something declared', (stack) => {

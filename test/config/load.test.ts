@@ -86,7 +86,11 @@ describe('config loading', () => {
       'gkePlayground.zone: must be a zone of the region europe-west1 (such as europe-west1-b) (got "us-central1-a")',
     ];
     expect(problems(VALID.replace('zone: europe-west1-b', 'zone: us-central1-a'))).toEqual(expected);
-    expect(problems(VALID.replace('gkePlayground:\n  zone: europe-west1-b\n', ''))).toEqual(expected);
+    expect(problems(VALID.replace('gkePlayground:\n  zone: europe-west1-b\n', 'gkePlayground: {}\n'))).toEqual(expected);
+    // Without its section the playground is not built, so its default zone is not checked.
+    expect(parseConfig(VALID.replace('gkePlayground:\n  zone: europe-west1-b\n', ''), 'test.yaml').config.gkePlayground.enabled).toBe(
+      false,
+    );
   });
 
   test('a bad CIDR, and ranges that overlap', () => {

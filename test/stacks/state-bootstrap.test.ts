@@ -1,4 +1,4 @@
-import { buildApp, exampleConfig, onlyResource, resourcesOf } from '../support/app';
+import { buildApp, EXAMPLE_STACKS, exampleConfig, onlyResource, resourcesOf } from '../support/app';
 
 describe('state-bootstrap', () => {
   const built = buildApp(exampleConfig());
@@ -78,6 +78,6 @@ describe('state-bootstrap options', () => {
 
   test('a disabled blueprint adds no stack', () => {
     const built = buildApp(exampleConfig({ stateBootstrap: { enabled: false } }));
-    expect(Object.keys(built.stacks)).toEqual(['gke-playground', 'iris-mirror']);
+    expect(Object.keys(built.stacks)).toEqual(EXAMPLE_STACKS.filter((name) => name !== 'state-bootstrap'));
   });
 });

@@ -1,0 +1,154 @@
+import { Construct } from 'constructs';
+import type { SkypilotConfig } from '../lib/config/skypilot';
+import { GkeCluster } from '../lib/gke/cluster';
+import { ServiceAccount } from '../lib/iam/service-account';
+import { PrivateServicesAccess } from '../lib/network/private-services-access';
+import { Vpc } from '../lib/network/vpc';
+import { ProjectSetup } from '../lib/project/project';
+import { GeneratedPassword } from '../lib/secrets/secret';
+import { skypilotNames } from '../lib/skypilot/names';
+import { PostgresInstance } from '../lib/sql/postgres';
+import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
+
+const PODS_RANGE = 'pods';
+const SERVICES_RANGE = 'services';
+
+/**
+ * `skypilot` (seed 004), the Google Cloud half: VPC with private services access, a private GKE cluster with Workload
+ * Identity, Cloud SQL for PostgreSQL on a private address, the proxy's service account with its roles, and the
+ * database users of the chosen auth mode. `skypilot-app` installs the API server on the cluster.
+ */
+export class SkypilotStack extends BlueprintStack {
+  constructor(scope: Construct, context: BlueprintContext, section: SkypilotConfig) {
+    super(scope, 'skypilot', context);
+    const names = skypilotNames(section, this.projectId, this.region);
+    const iamMode = section.authMode === 'iam';
+    const project = new ProjectSetup(this, 'project', {
+      projectId: this.projectId,
+      services: [
+        'compute.googleapis.com',
+        'container.googleapis.com',
+        'sqladmin.googleapis.com',
+        'servicenetworking.googleapis.com',
+        'secretmanager.googleapis.com',
+      ],
+    });
+
+    const { network, cluster: clusterConfig, database } = section;
+    const vpc = new Vpc(this, 'network', {
+      name: network.name,
+      project: this.projectId,
+      region: this.region,
+      subnets: {
+        [network.name]: {
+          cidr: network.nodesCidr,
+          secondaryRanges: { [PODS_RANGE]: network.podsCidr, [SERVICES_RANGE]: network.servicesCidr },
+        },
+      },
+      // Private nodes pull the SkyPilot and proxy images from Docker Hub and gcr.io through NAT.
+      nat: true,
+      dependsOn: project.ready,
+    });
+    const privateServices = new PrivateServicesAccess(this, 'private-services', {
+      project: this.projectId,
+      network: vpc.network.id,
+      rangeName: `${network.name}-private-services`,
+      cidr: network.privateServicesCidr,
+      dependsOn: project.ready,
+    });
+
+    const gke = new GkeCluster(this, 'cluster', {
+      name: clusterConfig.name,
+      project: this.projectId,
+      location: clusterConfig.zone,
+      network: vpc.network.id,
+      subnetwork: vpc.subnets[network.name].id,
+      podsRangeName: PODS_RANGE,
+      servicesRangeName: SERVICES_RANGE,
+      nodeServiceAccountId: clusterConfig.nodeServiceAccountId,
+      releaseChannel: clusterConfig.releaseChannel,
+      workloadIdentity: clusterConfig.workloadIdentity,
+      controlPlaneAuthorizedCidrs: clusterConfig.controlPlaneAuthorizedCidrs,
+      deletionProtection: clusterConfig.deletionProtection,
+      dependsOn: project.ready,
+    });
+    gke.addNodePool('nodes', clusterConfig.nodePool);
+
+    const proxyAccount = new ServiceAccount(this, 'database-client', {
+      accountId: section.serviceAccountId,
+      displayName: 'SkyPilot Cloud SQL access',
+      description: 'The Cloud SQL Auth Proxy beside the SkyPilot API server',
+      project: this.projectId,
+    });
+
+    // IAM mode: the one-off GRANT of the seed logs in as postgres, so postgres gets a generated password.
+    const postgresPassword = iamMode
+      ? new GeneratedPassword(this, 'postgres-password', {
+          project: this.projectId,
+          secretId: names.postgresPasswordSecretId,
+          dependsOn: project.ready,
+        })
+      : undefined;
+
+    const sql = new PostgresInstance(this, 'database', {
+      name: database.instanceName,
+      project: this.projectId,
+      region: this.region,
+      zone: clusterConfig.zone,
+      version: database.version,
+      edition: database.edition,
+      tier: database.tier,
+      availability: database.availability,
+      diskSizeGb: database.diskSizeGb,
+      privateNetwork: vpc.network.id,
+      privateServicesAccess: privateServices.connection,
+      backups: {
+        startTime: database.backupStartTime,
+        retainedBackups: database.retainedBackups,
+        pointInTimeRecoveryDays: database.pointInTimeRecoveryDays,
+      },
+      iamAuthentication: iamMode,
+      postgresPassword: postgresPassword?.value,
+      deletionProtection: database.deletionProtection,
+    });
+    sql.addDatabase('skypilot-db', database.name);
+    sql.grantClient('proxy', proxyAccount.member, { iamLogin: iamMode });
+
+    if (iamMode) {
+      sql.addIamServiceAccountUser('iam-user', proxyAccount.staticEmail);
+    } else {
+      const password = new GeneratedPassword(this, 'database-password', {
+        project: this.projectId,
+        secretId: names.databasePasswordSecretId,
+        dependsOn: project.ready,
+      });
+      sql.addBuiltInUser('password-user', names.databaseUser, password.value);
+    }
+
+    if (clusterConfig.workloadIdentity) {
+      // The pool <project>.svc.id.goog exists once the first Workload Identity cluster does.
+      const workload = { pool: gke.workloadPool, namespace: section.kubernetes.namespace };
+      proxyAccount.allowKubernetesServiceAccount(
+        'api-server',
+        { ...workload, serviceAccount: section.kubernetes.serviceAccountName },
+        [gke.cluster],
+      );
+      if (iamMode) {
+        proxyAccount.allowKubernetesServiceAccount('grant-job', { ...workload, serviceAccount: names.grantJobName }, [
+          gke.cluster,
+        ]);
+      }
+    }
+
+    const cluster = gke.cluster;
+    this.addOutput('cluster_name', cluster.name, 'GKE cluster name');
+    this.addOutput('cluster_location', cluster.location, 'Zone of the cluster');
+    this.addOutput(
+      'get_credentials',
+      `gcloud container clusters get-credentials ${cluster.name} --zone ${cluster.location} --project ${cluster.project}`,
+      'Command that points kubectl at the cluster',
+    );
+    this.addOutput('instance_connection_name', sql.instance.connectionName, 'Cloud SQL instance, as the proxy takes it');
+    this.addOutput('database_service_account', proxyAccount.email, 'Google service account of the Cloud SQL Auth Proxy');
+  }
+}
