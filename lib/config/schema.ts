@@ -61,7 +61,7 @@ export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
     if (skypilot.enabled !== false) {
       problems.push(
         ...overlappingRanges(
-          asRecord(skypilot.network),
+          asRecord(withDefaults(skypilotSchema.shape.network, skypilot.network)),
           ['nodesCidr', 'podsCidr', 'servicesCidr', 'privateServicesCidr'],
           ['skypilot', 'network'],
         ),
