@@ -112,6 +112,7 @@ export class SkypilotAppStack extends BlueprintStack {
       // bcrypt_hash of random_password is salted once and kept in state, so plans stay quiet (bcrypt() would not).
       authCredentials: `${section.web.username}:${web.password.bcryptHash}`,
       apiImage: section.apiImage,
+      sourceCidrs: section.web.sourceCidrs,
     });
 
     const { chart } = section;

@@ -112,5 +112,12 @@ export function configWarnings(config: Config): string[] {
         'GKE refuses f1-micro node pools and the others leave no room for workloads (e2-medium is the default)',
     );
   }
+  const skypilot = config.skypilot;
+  if (skypilot.enabled && skypilot.web.sourceCidrs === undefined) {
+    warnings.push(
+      'skypilot.web.sourceCidrs: unset, so any address reaches the API server, whose basic-auth login travels over ' +
+        'plain HTTP; list your office or VPN ranges',
+    );
+  }
   return warnings;
 }

@@ -144,6 +144,11 @@ export const skypilotSchema = z.strictObject({
         .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be 1-32 lowercase letters, digits, _ or -, starting with a letter')
         .default('skypilot'),
       passwordSecretId: resourceName(255).default('skypilot-web-password'),
+      /**
+       * Who may reach the API server's load balancer (ingress-nginx loadBalancerSourceRanges). Unset: anyone, as in
+       * the seed, with a warning, since basic auth then travels over plain HTTP from anywhere.
+       */
+      sourceCidrs: z.array(ipv4Cidr).min(1, 'must list at least one CIDR; leave it out to allow any address').optional(),
     })
     .prefault({}),
 });

@@ -29,6 +29,10 @@ export interface SkypilotChartValues {
     /** One htpasswd line `user:hash` for the ingress-nginx basic auth (Secret `<release>-basic-auth`, key `auth`). */
     readonly authCredentials: string;
   };
+  /** The bundled ingress-nginx subchart; its LoadBalancer Service is the API server's address. */
+  readonly 'ingress-nginx'?: {
+    readonly controller: { readonly service: { readonly loadBalancerSourceRanges: readonly string[] } };
+  };
 }
 
 export const DB_CONNECTION_SECRET = 'skypilot-db-connection-uri';
@@ -51,6 +55,8 @@ export interface SkypilotValuesOptions {
   /** htpasswd line for the ingress; may be a token (a hash generated at apply). */
   readonly authCredentials: string;
   readonly apiImage?: string;
+  /** Who may reach the load balancer. @default anyone, as in the seed */
+  readonly sourceCidrs?: readonly string[];
 }
 
 /**
@@ -105,6 +111,9 @@ export function skypilotValues(options: SkypilotValuesOptions): SkypilotChartVal
     },
     extraInitContainers: [proxy],
     ingress: { authCredentials: options.authCredentials },
+    'ingress-nginx': options.sourceCidrs
+      ? { controller: { service: { loadBalancerSourceRanges: options.sourceCidrs } } }
+      : undefined,
   };
 }
 

@@ -83,6 +83,16 @@ describe('skypilot config', () => {
     ]);
   });
 
+  test('an API server open to any address is allowed, with a warning', () => {
+    expect(parseConfig(BASE).warnings).toEqual([
+      'skypilot.web.sourceCidrs: unset, so any address reaches the API server, whose basic-auth login travels over plain HTTP; list your office or VPN ranges',
+    ]);
+    expect(parseConfig(BASE + '  web:\n    sourceCidrs: [203.0.113.0/24]\n').warnings).toEqual([]);
+    expect(problems('web:\n  sourceCidrs: []')).toEqual([
+      'skypilot.web.sourceCidrs: must list at least one CIDR; leave it out to allow any address (got [])',
+    ]);
+  });
+
   test('a disabled section is not checked across fields', () => {
     const disabled = BASE.replace('enabled: true', 'enabled: false') + '  chart:\n    name: skypilot-nightly\n';
     expect(parseConfig(disabled).config.skypilot.enabled).toBe(false);

@@ -189,6 +189,9 @@ describe('skypilot (seed 004), IAM mode', () => {
     expect(values.ingress).toEqual({
       authCredentials: '${jsonencode("skypilot:${random_password.web-password_value.bcrypt_hash}")}',
     });
+    expect(values['ingress-nginx']).toEqual({
+      controller: { service: { loadBalancerSourceRanges: ['198.51.100.0/24'] } },
+    });
   });
 
   test('the web password: generated, kept in Secret Manager, an output says how to read it', () => {
