@@ -1,12 +1,9 @@
 import { Construct } from 'constructs';
 import type { GkePlaygroundConfig } from '../lib/config/gke-playground';
 import { GkeCluster } from '../lib/gke/cluster';
-import { Vpc } from '../lib/network/vpc';
+import { ClusterNetwork } from '../lib/gke/cluster-network';
 import { ProjectSetup } from '../lib/project/project';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
-
-const PODS_RANGE = 'pods';
-const SERVICES_RANGE = 'services';
 
 /**
  * `gke-playground` (seed 002): a low-cost zonal GKE cluster for experiments. The seed's gcloud steps map to:
@@ -24,18 +21,13 @@ export class GkePlaygroundStack extends BlueprintStack {
     });
 
     const { network } = section;
-    const vpc = new Vpc(this, 'network', {
+    const clusterNetwork = new ClusterNetwork(this, 'network', {
       name: network.name,
       project: project.projectId,
       region: this.region,
-      subnets: {
-        [network.name]: {
-          cidr: network.nodesCidr,
-          secondaryRanges: { [PODS_RANGE]: network.podsCidr, [SERVICES_RANGE]: network.servicesCidr },
-        },
-      },
-      // Private nodes reach public registries through NAT (about the price of the external IPs it replaces).
-      nat: true,
+      nodesCidr: network.nodesCidr,
+      podsCidr: network.podsCidr,
+      servicesCidr: network.servicesCidr,
       dependsOn: project.ready,
     });
 
@@ -43,10 +35,7 @@ export class GkePlaygroundStack extends BlueprintStack {
       name: section.clusterName,
       project: project.projectId,
       location: section.zone,
-      network: vpc.network.id,
-      subnetwork: vpc.subnets[network.name].id,
-      podsRangeName: PODS_RANGE,
-      servicesRangeName: SERVICES_RANGE,
+      ...clusterNetwork.clusterNetworking,
       nodeServiceAccountId: section.nodeServiceAccountId,
       releaseChannel: section.releaseChannel,
       cloudLogging: section.cloudLogging,

@@ -1,17 +1,14 @@
 import { Construct } from 'constructs';
 import type { SkypilotConfig } from '../lib/config/skypilot';
 import { GkeCluster } from '../lib/gke/cluster';
+import { ClusterNetwork } from '../lib/gke/cluster-network';
 import { ServiceAccount } from '../lib/iam/service-account';
 import { PrivateServicesAccess } from '../lib/network/private-services-access';
-import { Vpc } from '../lib/network/vpc';
 import { ProjectSetup } from '../lib/project/project';
 import { GeneratedPassword } from '../lib/secrets/secret';
 import { skypilotNames } from '../lib/skypilot/names';
 import { PostgresInstance } from '../lib/sql/postgres';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
-
-const PODS_RANGE = 'pods';
-const SERVICES_RANGE = 'services';
 
 /**
  * `skypilot` (seed 004), the Google Cloud half: VPC with private services access, a private GKE cluster with Workload
@@ -35,23 +32,18 @@ export class SkypilotStack extends BlueprintStack {
     });
 
     const { network, cluster: clusterConfig, database } = section;
-    const vpc = new Vpc(this, 'network', {
+    const clusterNetwork = new ClusterNetwork(this, 'network', {
       name: network.name,
       project: this.projectId,
       region: this.region,
-      subnets: {
-        [network.name]: {
-          cidr: network.nodesCidr,
-          secondaryRanges: { [PODS_RANGE]: network.podsCidr, [SERVICES_RANGE]: network.servicesCidr },
-        },
-      },
-      // Private nodes pull the SkyPilot and proxy images from Docker Hub and gcr.io through NAT.
-      nat: true,
+      nodesCidr: network.nodesCidr,
+      podsCidr: network.podsCidr,
+      servicesCidr: network.servicesCidr,
       dependsOn: project.ready,
     });
     const privateServices = new PrivateServicesAccess(this, 'private-services', {
       project: this.projectId,
-      network: vpc.network.id,
+      network: clusterNetwork.vpc.network.id,
       rangeName: `${network.name}-private-services`,
       cidr: network.privateServicesCidr,
       dependsOn: project.ready,
@@ -61,10 +53,7 @@ export class SkypilotStack extends BlueprintStack {
       name: clusterConfig.name,
       project: this.projectId,
       location: clusterConfig.zone,
-      network: vpc.network.id,
-      subnetwork: vpc.subnets[network.name].id,
-      podsRangeName: PODS_RANGE,
-      servicesRangeName: SERVICES_RANGE,
+      ...clusterNetwork.clusterNetworking,
       nodeServiceAccountId: clusterConfig.nodeServiceAccountId,
       releaseChannel: clusterConfig.releaseChannel,
       workloadIdentity: clusterConfig.workloadIdentity,
@@ -100,7 +89,7 @@ export class SkypilotStack extends BlueprintStack {
       tier: database.tier,
       availability: database.availability,
       diskSizeGb: database.diskSizeGb,
-      privateNetwork: vpc.network.id,
+      privateNetwork: clusterNetwork.vpc.network.id,
       privateServicesAccess: privateServices.connection,
       backups: {
         startTime: database.backupStartTime,

@@ -1,5 +1,5 @@
-import { ConfigError, formatProblem } from '../../lib/config/errors';
 import { parseConfig } from '../../lib/config/load';
+import { sectionProblems } from '../support/config';
 
 const BASE = `
 projectId: my-project-123
@@ -11,13 +11,7 @@ skypilot:
 `;
 
 function problems(section: string): string[] {
-  const text = BASE + section.replace(/^/gm, '  ') + '\n';
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    return (error as ConfigError).problems.map(formatProblem);
-  }
-  return [];
+  return sectionProblems(BASE, section);
 }
 
 describe('skypilot config', () => {
