@@ -53,13 +53,6 @@ export class GkePlaygroundStack extends BlueprintStack {
       diskType: section.diskType,
     });
 
-    const cluster = gke.cluster;
-    this.addOutput('cluster_name', cluster.name, 'GKE cluster name');
-    this.addOutput('cluster_location', cluster.location, 'Zone of the cluster');
-    this.addOutput(
-      'get_credentials',
-      `gcloud container clusters get-credentials ${cluster.name} --zone ${cluster.location} --project ${cluster.project}`,
-      'Command that points kubectl at the cluster',
-    );
+    gke.addOutputs(this);
   }
 }

@@ -129,14 +129,7 @@ export class SkypilotStack extends BlueprintStack {
       }
     }
 
-    const cluster = gke.cluster;
-    this.addOutput('cluster_name', cluster.name, 'GKE cluster name');
-    this.addOutput('cluster_location', cluster.location, 'Zone of the cluster');
-    this.addOutput(
-      'get_credentials',
-      `gcloud container clusters get-credentials ${cluster.name} --zone ${cluster.location} --project ${cluster.project}`,
-      'Command that points kubectl at the cluster',
-    );
+    gke.addOutputs(this);
     this.addOutput('instance_connection_name', sql.instance.connectionName, 'Cloud SQL instance, as the proxy takes it');
     this.addOutput('database_service_account', proxyAccount.email, 'Google service account of the Cloud SQL Auth Proxy');
   }

@@ -119,6 +119,18 @@ export class GkeCluster extends Construct {
     });
   }
 
+  /** Outputs every GKE stack offers: cluster name, location and the command that points kubectl at it. */
+  addOutputs(stack: { addOutput(name: string, value: string, description: string): unknown }): void {
+    const { name, location, project } = this.cluster;
+    stack.addOutput('cluster_name', name, 'GKE cluster name');
+    stack.addOutput('cluster_location', location, 'Zone or region of the cluster');
+    stack.addOutput(
+      'get_credentials',
+      `gcloud container clusters get-credentials ${name} --location ${location} --project ${project}`,
+      'Command that points kubectl at the cluster',
+    );
+  }
+
   /** Adds a node pool running as this cluster's node service account. */
   addNodePool(
     id: string,

@@ -99,7 +99,7 @@ describe('gke-playground (seed 002)', () => {
       get_credentials: expect.objectContaining({
         value:
           'gcloud container clusters get-credentials ${google_container_cluster.cluster.name} ' +
-          '--zone ${google_container_cluster.cluster.location} --project ${google_container_cluster.cluster.project}',
+          '--location ${google_container_cluster.cluster.location} --project ${google_container_cluster.cluster.project}',
       }),
     });
   });
