@@ -144,4 +144,3 @@ export class GkeCluster extends Construct {
     });
   }
 }
-
