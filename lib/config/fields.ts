@@ -3,6 +3,7 @@
  * the value that was given.
  */
 import { z } from 'zod';
+import { NODE_PROVISIONING, RELEASE_CHANNELS } from '../gke/options';
 import { PROJECT_OR_ACCOUNT_ID } from '../naming';
 import { parseCidr } from '../network/ipv4';
 
@@ -80,6 +81,13 @@ export const billingAccount = z
 export const machineType = z
   .string()
   .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, 'must be a Compute Engine machine type such as e2-medium');
+
+/** Persistent disk types for boot disks. */
+export const diskType = z.enum(['pd-standard', 'pd-balanced', 'pd-ssd']);
+
+export const releaseChannel = z.enum(RELEASE_CHANNELS);
+
+export const nodeProvisioning = z.enum(NODE_PROVISIONING);
 
 /** Full resource name of a Cloud KMS key. */
 export const kmsKeyName = z

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { billingAccount, ipv4Cidr, machineType, projectId, resourceName, serviceAccountId, zone } from './fields';
+import {
+  billingAccount,
+  diskType,
+  ipv4Cidr,
+  machineType,
+  nodeProvisioning,
+  projectId,
+  releaseChannel,
+  resourceName,
+  serviceAccountId,
+  zone,
+} from './fields';
 
 /** Creates the playground's project (the seed's `gcloud projects create` + billing). */
 const createProjectSchema = z
@@ -36,12 +47,12 @@ export const gkePlaygroundSchema = z.strictObject({
    */
   machineType: machineType.default('e2-medium'),
   /** spot (default; Google's successor to preemptible at the same price), preemptible (the seed's) or standard. */
-  provisioning: z.enum(['spot', 'preemptible', 'standard']).default('spot'),
+  provisioning: nodeProvisioning.default('spot'),
   diskSizeGb: z.number().int().min(10).max(1000).default(10),
-  diskType: z.enum(['pd-standard', 'pd-balanced', 'pd-ssd']).default('pd-standard'),
+  diskType: diskType.default('pd-standard'),
   /** Cloud Logging for the cluster. Off as in the seed (--no-enable-cloud-logging); needs a CKV_GCP_1 waiver. */
   cloudLogging: z.boolean().default(false),
-  releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE', 'EXTENDED']).default('REGULAR'),
+  releaseChannel: releaseChannel.default('REGULAR'),
   /** GKE deletion protection: `cdktf destroy` fails until this is false and applied. */
   deletionProtection: z.boolean().default(true),
   /** CIDRs allowed to reach the control plane. Default: any address (still authenticated by Google IAM). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { blockSize, cidrContains, parseCidr, parseIpv4 } from '../network/ipv4';
-import { asRecord, ipv4Cidr, machineType, resourceName, zone } from './fields';
+import { asRecord, diskType, ipv4Cidr, machineType, resourceName, zone } from './fields';
 import type { CrossFieldProblem } from './schema';
 
 const ipv4 = z.string().refine((value) => parseIpv4(value) !== undefined, { message: 'must be an IPv4 address' });
@@ -35,7 +35,7 @@ export const irisMirrorSchema = z.strictObject({
   /** Boot image, as project/family or a full image path. */
   image: z.string().min(3).default('rhel-cloud/rhel-9'),
   diskSizeGb: z.number().int().min(20).max(65536).default(100),
-  diskType: z.enum(['pd-standard', 'pd-balanced', 'pd-ssd']).default('pd-standard'),
+  diskType: diskType.default('pd-standard'),
   /** Refuse to delete the mirror members (their disks hold the databases). */
   deletionProtection: z.boolean().default(true),
   /** Tag of the iris, webgateway and arbiter images in the `intersystems` Artifact Registry repository. */

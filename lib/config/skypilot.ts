@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import {
   asRecord,
+  diskType,
   dns1123Label,
   ipv4Cidr,
   machineType,
+  nodeProvisioning,
   pinnedImage,
   quantity,
   regionOfZone,
+  releaseChannel,
   resourceName,
   serviceAccountId,
   zone,
@@ -54,7 +57,7 @@ export const skypilotSchema = z.strictObject({
       name: resourceName(40).default('skypilot'),
       /** Zonal cluster; the database runs in the same zone, as the seed asks. Must lie in the global region. */
       zone: zone.default('us-central1-a'),
-      releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE', 'EXTENDED']).default('REGULAR'),
+      releaseChannel: releaseChannel.default('REGULAR'),
       /** Required by authMode iam; turning it off needs waivers (GKE-WORKLOAD-IDENTITY, CKV_GCP_69). */
       workloadIdentity: z.boolean().default(true),
       deletionProtection: z.boolean().default(true),
@@ -70,9 +73,9 @@ export const skypilotSchema = z.strictObject({
           machineType: machineType.default('e2-standard-8'),
           nodeCount: z.number().int().min(1).max(100).default(1),
           diskSizeGb: z.number().int().min(10).max(65536).default(100),
-          diskType: z.enum(['pd-standard', 'pd-balanced', 'pd-ssd']).default('pd-balanced'),
+          diskType: diskType.default('pd-balanced'),
           /** standard: a spot reclaim would take the API server down. */
-          provisioning: z.enum(['spot', 'preemptible', 'standard']).default('standard'),
+          provisioning: nodeProvisioning.default('standard'),
         })
         .prefault({}),
     })

@@ -3,8 +3,8 @@ import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { Construct } from 'constructs';
 import { ServiceAccount } from '../iam/service-account';
 import { GkeNodePool, GkeNodePoolProps, metadataMode } from './node-pool';
+import type { ReleaseChannel } from './options';
 
-export type ReleaseChannel = 'RAPID' | 'REGULAR' | 'STABLE' | 'EXTENDED';
 
 export interface GkeClusterProps {
   readonly name: string;

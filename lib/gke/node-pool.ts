@@ -1,9 +1,8 @@
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { Construct } from 'constructs';
+import type { NodeProvisioning } from './options';
 
-/** How nodes are bought: spot (cheapest, may be reclaimed any time), preemptible (legacy, 24 h cap) or standard. */
-export type NodeProvisioning = 'spot' | 'preemptible' | 'standard';
 
 export interface GkeNodePoolProps {
   readonly cluster: ContainerCluster;
