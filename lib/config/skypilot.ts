@@ -1,20 +1,7 @@
 import { z } from 'zod';
-import {
-  asRecord,
-  diskType,
-  dns1123Label,
-  ipv4Cidr,
-  machineType,
-  nodeProvisioning,
-  pinnedImage,
-  quantity,
-  regionOfZone,
-  releaseChannel,
-  resourceName,
-  serviceAccountId,
-  zone,
-} from './fields';
+import { asRecord, dns1123Label, ipv4Cidr, pinnedImage, regionOfZone, resourceName, serviceAccountId } from './fields';
 import type { CrossFieldProblem } from './schema';
+import { cloudSqlProxySchema, clusterNetworkSchema, postgresSchema, privateClusterSchema } from './shapes';
 
 /** The stable chart version used when `chart.version` is not set (stable chart only). */
 export const DEFAULT_STABLE_CHART_VERSION = '0.12.3';
@@ -23,8 +10,6 @@ export const DEFAULT_STABLE_CHART_VERSION = '0.12.3';
 const chartVersion = z
   .string()
   .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'must be an exact chart version such as 0.12.3 or 1.0.0-dev.20250410');
-
-const postgresVersion = z.enum(['POSTGRES_14', 'POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17', 'POSTGRES_18']);
 
 /** The `skypilot` section (seed 004): SkyPilot API server on GKE with its state in Cloud SQL for PostgreSQL. */
 export const skypilotSchema = z.strictObject({
@@ -42,72 +27,35 @@ export const skypilotSchema = z.strictObject({
    * long-lived secret: it needs a CKV2_GCP_3 waiver for skypilot-app.
    */
   serviceAccountKey: z.boolean().default(false),
-  network: z
-    .strictObject({
-      name: resourceName(63).default('skypilot'),
-      nodesCidr: ipv4Cidr.default('10.60.0.0/22'),
-      podsCidr: ipv4Cidr.default('10.64.0.0/14'),
-      servicesCidr: ipv4Cidr.default('10.68.0.0/20'),
-      /** Range reserved for Google-managed services (Cloud SQL) reached through private services access. */
-      privateServicesCidr: ipv4Cidr.default('10.72.0.0/20'),
-    })
-    .prefault({}),
-  cluster: z
-    .strictObject({
-      name: resourceName(40).default('skypilot'),
-      /** Zonal cluster; the database runs in the same zone, as the seed asks. Must lie in the global region. */
-      zone: zone.default('us-central1-a'),
-      releaseChannel: releaseChannel.default('REGULAR'),
-      /** Required by authMode iam; turning it off needs waivers (GKE-WORKLOAD-IDENTITY, CKV_GCP_69). */
-      workloadIdentity: z.boolean().default(true),
-      deletionProtection: z.boolean().default(true),
-      controlPlaneAuthorizedCidrs: z.array(ipv4Cidr).optional(),
-      nodeServiceAccountId: serviceAccountId.default('skypilot-nodes'),
-      nodePool: z
-        .strictObject({
-          name: resourceName(40).default('skypilot-pool'),
-          /**
-           * e2-standard-8: the API server requests 4 CPU and 8 GiB (the chart refuses less), the proxy 1 CPU and
-           * 2 GiB, and SkyPilot may launch task pods on the same cluster.
-           */
-          machineType: machineType.default('e2-standard-8'),
-          nodeCount: z.number().int().min(1).max(100).default(1),
-          diskSizeGb: z.number().int().min(10).max(65536).default(100),
-          diskType: diskType.default('pd-balanced'),
-          /** standard: a spot reclaim would take the API server down. */
-          provisioning: nodeProvisioning.default('standard'),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  database: z
-    .strictObject({
-      instanceName: resourceName(98).default('cloud-sql-skypilot-instance'),
-      version: postgresVersion.default('POSTGRES_17'),
-      /** ENTERPRISE takes db-custom-* tiers; ENTERPRISE_PLUS takes db-perf-optimized-N-*. */
-      edition: z.enum(['ENTERPRISE', 'ENTERPRISE_PLUS']).default('ENTERPRISE'),
-      tier: z
-        .string()
-        .regex(/^db-[a-z0-9-]+$/, 'must be a Cloud SQL tier such as db-custom-1-3840')
-        .default('db-custom-1-3840'),
-      /** REGIONAL adds a standby in another zone (high availability) at twice the price. */
-      availability: z.enum(['ZONAL', 'REGIONAL']).default('ZONAL'),
-      diskSizeGb: z.number().int().min(10).max(65536).default(10),
-      name: z
-        .string()
-        .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/, 'must be a PostgreSQL database name of at most 63 characters')
-        .default('skypilot-db'),
-      /** Daily backup window start, UTC. */
-      backupStartTime: z
-        .string()
-        .regex(/^([01]\d|2[0-3]):00$/, 'must be a whole hour such as 03:00')
-        .default('03:00'),
-      retainedBackups: z.number().int().min(1).max(365).default(7),
-      /** Point-in-time recovery window: days of write-ahead log kept. */
-      pointInTimeRecoveryDays: z.number().int().min(1).max(7).default(7),
-      deletionProtection: z.boolean().default(true),
-    })
-    .prefault({}),
+  network: clusterNetworkSchema({
+    name: 'skypilot',
+    nodesCidr: '10.60.0.0/22',
+    podsCidr: '10.64.0.0/14',
+    servicesCidr: '10.68.0.0/20',
+    privateServicesCidr: '10.72.0.0/20',
+  }),
+  /** The database runs in the cluster's zone, as the seed asks. authMode iam requires Workload Identity. */
+  cluster: privateClusterSchema({
+    name: 'skypilot',
+    zone: 'us-central1-a',
+    nodeServiceAccountId: 'skypilot-nodes',
+    nodePool: {
+      name: 'skypilot-pool',
+      // The API server requests 4 CPU and 8 GiB (the chart refuses less), the proxy 1 CPU and 2 GiB, and SkyPilot
+      // may launch task pods on the same cluster.
+      machineType: 'e2-standard-8',
+      nodeCount: 1,
+      diskSizeGb: 100,
+      diskType: 'pd-balanced',
+      // A spot reclaim would take the API server down.
+      provisioning: 'standard',
+    },
+  }),
+  database: postgresSchema({
+    instanceName: 'cloud-sql-skypilot-instance',
+    tier: 'db-custom-1-3840',
+    databaseName: 'skypilot-db',
+  }),
   kubernetes: z
     .strictObject({
       namespace: dns1123Label.default('skypilot'),
@@ -128,15 +76,8 @@ export const skypilotSchema = z.strictObject({
     .prefault({}),
   /** API server image (apiService.image). Default: the image the chart version pins. */
   apiImage: pinnedImage.optional(),
-  cloudSqlProxy: z
-    .strictObject({
-      /** The seed used 2.14.1 and asks to update regularly. */
-      image: pinnedImage.default('gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.21.0'),
-      /** The seed's requests: memory grows with open connections, CPU with database traffic. */
-      cpu: quantity.default('1'),
-      memory: quantity.default('2Gi'),
-    })
-    .prefault({}),
+  /** The seed's requests for the proxy: 1 CPU and 2 GiB. */
+  cloudSqlProxy: cloudSqlProxySchema({ cpu: '1', memory: '2Gi' }),
   /** Runs the seed's one-off GRANT in authMode iam (psql through the proxy). */
   postgresClientImage: pinnedImage.default('postgres:17-alpine'),
   web: z

@@ -1,3 +1,6 @@
+/** Cloud SQL Auth Proxy v2 release used unless config pins another (update regularly, as Google asks). */
+export const DEFAULT_CLOUD_SQL_PROXY_IMAGE = 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.21.0';
+
 /** Port the Cloud SQL Auth Proxy listens on inside the pod; clients connect to 127.0.0.1 on it. */
 export const PROXY_PORT = 5432;
 /** Port of the proxy's health endpoints (/startup, /liveness, /readiness). */
