@@ -3,8 +3,10 @@ import { cidrsOverlap, parseCidr } from '../network/ipv4';
 import { asRecord, regionOfZone } from './fields';
 import { gkePlaygroundSchema } from './gke-playground';
 import { globalShape } from './global';
+import { ilpConnectorProblems, ilpConnectorSchema } from './ilp-connector';
 import { irisMirrorProblems, irisMirrorSchema } from './iris-mirror';
 import { skypilotProblems, skypilotSchema } from './skypilot';
+import { CLUSTER_NETWORK_RANGES } from './shapes';
 import { stateBootstrapSchema } from './state-bootstrap';
 
 /**
@@ -18,6 +20,7 @@ export const configSchema = z.strictObject({
   gkePlayground: gkePlaygroundSchema.prefault({ enabled: false }),
   irisMirror: irisMirrorSchema.prefault({ enabled: false }),
   skypilot: skypilotSchema.prefault({ enabled: false }),
+  ilpConnector: ilpConnectorSchema.prefault({ enabled: false }),
 });
 
 export interface CrossFieldProblem {
@@ -58,15 +61,12 @@ export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
   if (root.skypilot !== undefined) {
     const skypilot = asRecord(withDefaults(skypilotSchema, root.skypilot));
     problems.push(...skypilotProblems(skypilot, region));
-    if (skypilot.enabled !== false) {
-      problems.push(
-        ...overlappingRanges(
-          asRecord(withDefaults(skypilotSchema.shape.network, skypilot.network)),
-          ['nodesCidr', 'podsCidr', 'servicesCidr', 'privateServicesCidr'],
-          ['skypilot', 'network'],
-        ),
-      );
-    }
+    problems.push(...networkOverlaps(skypilot, skypilotSchema.shape.network, 'skypilot'));
+  }
+  if (root.ilpConnector !== undefined) {
+    const connector = asRecord(withDefaults(ilpConnectorSchema, root.ilpConnector));
+    problems.push(...ilpConnectorProblems(connector, region));
+    problems.push(...networkOverlaps(connector, ilpConnectorSchema.shape.network, 'ilpConnector'));
   }
   return problems;
 }
@@ -76,6 +76,12 @@ function withDefaults(schema: z.ZodType, section: unknown): unknown {
   return parsed.success ? parsed.data : section;
 }
 
+/** Overlaps among the ranges of an enabled section's `network` (a clusterNetworkSchema). */
+function networkOverlaps(section: Record<string, unknown>, networkSchema: z.ZodType, name: string): CrossFieldProblem[] {
+  if (section.enabled === false) return [];
+  const network = asRecord(withDefaults(networkSchema, section.network));
+  return overlappingRanges(network, CLUSTER_NETWORK_RANGES, [name, 'network']);
+}
 
 /** Reports the first of `keys` (CIDR fields of one object) that overlaps an earlier one. */
 function overlappingRanges(

@@ -101,33 +101,36 @@ export interface PostgresDefaults {
   readonly databaseName: string;
 }
 
-/** A Cloud SQL for PostgreSQL instance with private IP, backups and point-in-time recovery. */
+/** Keys of a Cloud SQL for PostgreSQL instance with private IP, backups and point-in-time recovery. */
+export function postgresShape(defaults: PostgresDefaults) {
+  return {
+    instanceName: resourceName(98).default(defaults.instanceName),
+    version: postgresVersion.default('POSTGRES_17'),
+    /** ENTERPRISE takes db-custom-* tiers; ENTERPRISE_PLUS takes db-perf-optimized-N-*. */
+    edition: z.enum(['ENTERPRISE', 'ENTERPRISE_PLUS']).default('ENTERPRISE'),
+    tier: z
+      .string()
+      .regex(/^db-[a-z0-9-]+$/, 'must be a Cloud SQL tier such as db-custom-1-3840')
+      .default(defaults.tier),
+    /** REGIONAL adds a standby in another zone (high availability) at twice the price. */
+    availability: z.enum(['ZONAL', 'REGIONAL']).default('ZONAL'),
+    diskSizeGb: z.number().int().min(10).max(65536).default(10),
+    name: postgresName.default(defaults.databaseName),
+    /** Daily backup window start, UTC. */
+    backupStartTime: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):00$/, 'must be a whole hour such as 03:00')
+      .default('03:00'),
+    retainedBackups: z.number().int().min(1).max(365).default(7),
+    /** Point-in-time recovery window: days of write-ahead log kept. */
+    pointInTimeRecoveryDays: z.number().int().min(1).max(7).default(7),
+    deletionProtection: z.boolean().default(true),
+  };
+}
+
+/** A Cloud SQL for PostgreSQL section with no keys of its own. */
 export function postgresSchema(defaults: PostgresDefaults) {
-  return z
-    .strictObject({
-      instanceName: resourceName(98).default(defaults.instanceName),
-      version: postgresVersion.default('POSTGRES_17'),
-      /** ENTERPRISE takes db-custom-* tiers; ENTERPRISE_PLUS takes db-perf-optimized-N-*. */
-      edition: z.enum(['ENTERPRISE', 'ENTERPRISE_PLUS']).default('ENTERPRISE'),
-      tier: z
-        .string()
-        .regex(/^db-[a-z0-9-]+$/, 'must be a Cloud SQL tier such as db-custom-1-3840')
-        .default(defaults.tier),
-      /** REGIONAL adds a standby in another zone (high availability) at twice the price. */
-      availability: z.enum(['ZONAL', 'REGIONAL']).default('ZONAL'),
-      diskSizeGb: z.number().int().min(10).max(65536).default(10),
-      name: postgresName.default(defaults.databaseName),
-      /** Daily backup window start, UTC. */
-      backupStartTime: z
-        .string()
-        .regex(/^([01]\d|2[0-3]):00$/, 'must be a whole hour such as 03:00')
-        .default('03:00'),
-      retainedBackups: z.number().int().min(1).max(365).default(7),
-      /** Point-in-time recovery window: days of write-ahead log kept. */
-      pointInTimeRecoveryDays: z.number().int().min(1).max(7).default(7),
-      deletionProtection: z.boolean().default(true),
-    })
-    .prefault({});
+  return z.strictObject(postgresShape(defaults)).prefault({});
 }
 
 /** The Cloud SQL Auth Proxy sidecar: image and requests. */

@@ -382,5 +382,39 @@ const FIREWALL_RULES: readonly Rule[] = [
   },
 ];
 
-export const RULES: readonly Rule[] = [...BASE_RULES, ...INSTANCE_RULES, ...SQL_AND_IAM_RULES, ...FIREWALL_RULES];
+/** Memorystore (CKV_GCP_95, 97) and KMS key protection (CKV_GCP_82). */
+const DATA_STORE_RULES: readonly Rule[] = [
+  {
+    id: 'CKV_GCP_95',
+    resourceTypes: ['google_redis_instance'],
+    check: (a) => (a.auth_enabled === true ? undefined : 'Redis AUTH is off: anyone on the network can read and write'),
+    fix: 'set auth_enabled = true and give clients the instance auth_string',
+  },
+  {
+    id: 'CKV_GCP_97',
+    resourceTypes: ['google_redis_instance'],
+    check: (a) =>
+      a.transit_encryption_mode === 'SERVER_AUTHENTICATION'
+        ? undefined
+        : `traffic to Redis is not encrypted (transit_encryption_mode ${JSON.stringify(a.transit_encryption_mode ?? null)})`,
+    fix: 'set transit_encryption_mode = "SERVER_AUTHENTICATION" and have clients trust server_ca_certs on port 6378',
+  },
+  {
+    id: 'CKV_GCP_82',
+    resourceTypes: ['google_kms_crypto_key'],
+    check: (a) =>
+      attribute(a, 'lifecycle.prevent_destroy') === true
+        ? undefined
+        : 'Terraform may destroy the key, and with it every secret encrypted under it',
+    fix: 'set lifecycle { prevent_destroy = true } (cdktf: lifecycle: { preventDestroy: true })',
+  },
+];
+
+export const RULES: readonly Rule[] = [
+  ...BASE_RULES,
+  ...INSTANCE_RULES,
+  ...SQL_AND_IAM_RULES,
+  ...FIREWALL_RULES,
+  ...DATA_STORE_RULES,
+];
 export const RULE_IDS = RULES.map((rule) => rule.id) as [string, ...string[]];

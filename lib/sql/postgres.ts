@@ -32,6 +32,8 @@ export interface PostgresInstanceProps {
    * @default false
    */
   readonly iamAuthentication?: boolean;
+  /** Database flags beyond the CIS log flags, such as `max_connections`. @default none */
+  readonly flags?: Readonly<Record<string, string>>;
   /** Password of the built-in `postgres` user. @default none: nobody can log in as postgres */
   readonly postgresPassword?: string;
   /**
@@ -74,7 +76,7 @@ export class PostgresInstance extends Construct {
     this.project = props.project;
     this.connectionName = `${props.project}:${props.region}:${props.name}`;
     const backups = props.backups ?? { startTime: '03:00', retainedBackups: 7, pointInTimeRecoveryDays: 7 };
-    const flags: Record<string, string> = { ...POSTGRES_LOG_FLAGS };
+    const flags: Record<string, string> = { ...POSTGRES_LOG_FLAGS, ...props.flags };
     if (props.iamAuthentication) flags['cloudsql.iam_authentication'] = 'on';
     const deletionProtection = props.deletionProtection ?? true;
 

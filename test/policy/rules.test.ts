@@ -153,6 +153,21 @@ const CASES: Record<string, Case> = {
     fails: { rotation_period: '31536000s' },
     passes: { rotation_period: '7776000s' },
   },
+  CKV_GCP_82: {
+    type: 'google_kms_crypto_key',
+    fails: { rotation_period: '7776000s' },
+    passes: { rotation_period: '7776000s', lifecycle: { prevent_destroy: true } },
+  },
+  CKV_GCP_95: {
+    type: 'google_redis_instance',
+    fails: { auth_enabled: false },
+    passes: { auth_enabled: true },
+  },
+  CKV_GCP_97: {
+    type: 'google_redis_instance',
+    fails: { transit_encryption_mode: 'DISABLED' },
+    passes: { transit_encryption_mode: 'SERVER_AUTHENTICATION' },
+  },
   CKV_GCP_60: {
     type: 'google_sql_database_instance',
     fails: { settings: { ip_configuration: { private_network: 'vpc' } } },
