@@ -1,9 +1,7 @@
 import { Construct } from 'constructs';
 import type { SkypilotConfig } from '../lib/config/skypilot';
-import { GkeCluster } from '../lib/gke/cluster';
-import { ClusterNetwork } from '../lib/gke/cluster-network';
+import { addPrivatePlatform } from '../lib/gke/private-platform';
 import { ServiceAccount } from '../lib/iam/service-account';
-import { PrivateServicesAccess } from '../lib/network/private-services-access';
 import { ProjectSetup } from '../lib/project/project';
 import { GeneratedPassword } from '../lib/secrets/secret';
 import { skypilotNames } from '../lib/skypilot/names';
@@ -31,37 +29,14 @@ export class SkypilotStack extends BlueprintStack {
       ],
     });
 
-    const { network, cluster: clusterConfig, database } = section;
-    const clusterNetwork = new ClusterNetwork(this, 'network', {
-      name: network.name,
+    const { cluster: clusterConfig, database } = section;
+    const { network, privateServices, gke } = addPrivatePlatform(this, {
       project: this.projectId,
       region: this.region,
-      nodesCidr: network.nodesCidr,
-      podsCidr: network.podsCidr,
-      servicesCidr: network.servicesCidr,
+      network: section.network,
+      cluster: clusterConfig,
       dependsOn: project.ready,
     });
-    const privateServices = new PrivateServicesAccess(this, 'private-services', {
-      project: this.projectId,
-      network: clusterNetwork.vpc.network.id,
-      rangeName: `${network.name}-private-services`,
-      cidr: network.privateServicesCidr,
-      dependsOn: project.ready,
-    });
-
-    const gke = new GkeCluster(this, 'cluster', {
-      name: clusterConfig.name,
-      project: this.projectId,
-      location: clusterConfig.zone,
-      ...clusterNetwork.clusterNetworking,
-      nodeServiceAccountId: clusterConfig.nodeServiceAccountId,
-      releaseChannel: clusterConfig.releaseChannel,
-      workloadIdentity: clusterConfig.workloadIdentity,
-      controlPlaneAuthorizedCidrs: clusterConfig.controlPlaneAuthorizedCidrs,
-      deletionProtection: clusterConfig.deletionProtection,
-      dependsOn: project.ready,
-    });
-    gke.addNodePool('nodes', clusterConfig.nodePool);
 
     const proxyAccount = new ServiceAccount(this, 'database-client', {
       accountId: section.serviceAccountId,
@@ -89,7 +64,7 @@ export class SkypilotStack extends BlueprintStack {
       tier: database.tier,
       availability: database.availability,
       diskSizeGb: database.diskSizeGb,
-      privateNetwork: clusterNetwork.vpc.network.id,
+      privateNetwork: network.vpc.network.id,
       privateServicesAccess: privateServices.connection,
       backups: {
         startTime: database.backupStartTime,

@@ -1,0 +1,62 @@
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { z } from 'zod';
+import type { clusterNetworkSchema, privateClusterSchema } from '../config/shapes';
+import { PrivateServicesAccess } from '../network/private-services-access';
+import { GkeCluster } from './cluster';
+import { ClusterNetwork } from './cluster-network';
+
+export interface PrivatePlatformProps {
+  readonly project: string;
+  readonly region: string;
+  readonly network: z.output<ReturnType<typeof clusterNetworkSchema>>;
+  readonly cluster: z.output<ReturnType<typeof privateClusterSchema>>;
+  /** Such as the APIs being enabled. */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/** What `addPrivatePlatform` created. */
+export interface PrivatePlatform {
+  readonly network: ClusterNetwork;
+  readonly privateServices: PrivateServicesAccess;
+  readonly gke: GkeCluster;
+}
+
+/**
+ * The base of a GKE blueprint with managed data stores: a VPC with Cloud NAT, private services access (Cloud SQL,
+ * Memorystore) and a zonal cluster with private nodes and its node pool. Added straight to `scope` (ids `network`,
+ * `private-services`, `cluster`), so Terraform addresses stay those of a hand-written stack.
+ */
+export function addPrivatePlatform(scope: Construct, props: PrivatePlatformProps): PrivatePlatform {
+  const { network, cluster } = props;
+  const clusterNetwork = new ClusterNetwork(scope, 'network', {
+    name: network.name,
+    project: props.project,
+    region: props.region,
+    nodesCidr: network.nodesCidr,
+    podsCidr: network.podsCidr,
+    servicesCidr: network.servicesCidr,
+    dependsOn: props.dependsOn,
+  });
+  const privateServices = new PrivateServicesAccess(scope, 'private-services', {
+    project: props.project,
+    network: clusterNetwork.vpc.network.id,
+    rangeName: `${network.name}-private-services`,
+    cidr: network.privateServicesCidr,
+    dependsOn: props.dependsOn,
+  });
+  const gke = new GkeCluster(scope, 'cluster', {
+    name: cluster.name,
+    project: props.project,
+    location: cluster.zone,
+    ...clusterNetwork.clusterNetworking,
+    nodeServiceAccountId: cluster.nodeServiceAccountId,
+    releaseChannel: cluster.releaseChannel,
+    workloadIdentity: cluster.workloadIdentity,
+    controlPlaneAuthorizedCidrs: cluster.controlPlaneAuthorizedCidrs,
+    deletionProtection: cluster.deletionProtection,
+    dependsOn: props.dependsOn,
+  });
+  gke.addNodePool('nodes', cluster.nodePool);
+  return { network: clusterNetwork, privateServices, gke };
+}
