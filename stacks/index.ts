@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import type { Config } from '../lib/config/schema';
 import type { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 import { GkePlaygroundStack } from './gke-playground';
+import { IlpConnectorStack } from './ilp-connector';
+import { IlpConnectorAppStack } from './ilp-connector-app';
 import { IrisMirrorStack } from './iris-mirror';
 import { SkypilotStack } from './skypilot';
 import { SkypilotAppStack } from './skypilot-app';
@@ -17,6 +19,12 @@ export function addBlueprints(scope: Construct, context: BlueprintContext, confi
     const infra = new SkypilotStack(scope, context, config.skypilot);
     const app = new SkypilotAppStack(scope, context, config.skypilot);
     // The app stack reads the cluster and secrets that infra creates: `cdktf deploy` runs infra first.
+    app.addDependency(infra);
+    stacks.push(infra, app);
+  }
+  if (config.ilpConnector.enabled) {
+    const infra = new IlpConnectorStack(scope, context, config.ilpConnector);
+    const app = new IlpConnectorAppStack(scope, context, config.ilpConnector);
     app.addDependency(infra);
     stacks.push(infra, app);
   }

@@ -78,6 +78,6 @@ describe('state-bootstrap options', () => {
 
   test('a disabled blueprint adds no stack', () => {
     const built = buildApp(exampleConfig({ stateBootstrap: { enabled: false } }));
-    expect(Object.keys(built.stacks)).toEqual(EXAMPLE_STACKS.filter((name) => name !== 'state-bootstrap'));
+    expect(Object.keys(built.stacks).sort()).toEqual(EXAMPLE_STACKS.filter((name) => name !== 'state-bootstrap'));
   });
 });

@@ -9,7 +9,15 @@ import { addBlueprints } from '../../stacks';
 
 export const EXAMPLE_CONFIG = path.join(__dirname, '..', '..', 'config', 'example.yaml');
 /** The stacks config/example.yaml enables, sorted. */
-export const EXAMPLE_STACKS = ['gke-playground', 'iris-mirror', 'skypilot', 'skypilot-app', 'state-bootstrap'];
+export const EXAMPLE_STACKS = [
+  'gke-playground',
+  'ilp-connector',
+  'ilp-connector-app',
+  'iris-mirror',
+  'skypilot',
+  'skypilot-app',
+  'state-bootstrap',
+];
 
 /** The example config, optionally changed: `overrides` is merged section by section. */
 export function exampleConfig(overrides: Record<string, unknown> = {}): Config {

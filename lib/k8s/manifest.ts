@@ -1,0 +1,76 @@
+import { Fn, IResolvable, ITerraformDependable, Op, Token } from 'cdktf';
+import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+
+/** What a `@kubernetes-models` object offers: schema validation and its plain JSON. */
+export interface KubernetesModel {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+  validate(): void;
+  toJSON(): unknown;
+}
+
+/**
+ * Whether a CustomResourceDefinition exists in the cluster, read when Terraform plans. `kubernetes_manifest` needs a
+ * custom resource's definition at plan time, so an object whose CRD this same stack installs (a Helm chart, an
+ * operator) is planned once the CRD is there: on the next `cdktf deploy`.
+ */
+export class CrdPresence extends Construct {
+  readonly crdName: string;
+  /** Boolean expression, true once the CRD exists. */
+  readonly present: IResolvable;
+
+  constructor(scope: Construct, id: string, crdName: string) {
+    super(scope, id);
+    this.crdName = crdName;
+    const crds = new DataKubernetesResources(this, 'crd', {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      fieldSelector: `metadata.name=${crdName}`,
+    });
+    this.present = Op.gte(Fn.lengthOf(crds.objects), 1);
+  }
+}
+
+export interface ValidatedManifestProps {
+  /** A `@kubernetes-models` object; validated against its CRD schema at synth. */
+  readonly model: KubernetesModel;
+  /** Plan the object only once this CRD exists (it is installed by the same stack). @default always planned */
+  readonly awaitCrd?: CrdPresence;
+  /**
+   * Wait for the object's Ready condition, so what depends on it is created after it works.
+   * @default false
+   */
+  readonly waitReady?: boolean;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * A Kubernetes object as `kubernetes_manifest`, built from a typed `@kubernetes-models` object that must pass its schema
+ * at synth: a wrong type, a missing required field or a bad enum fails synth with the object's name, not the apply.
+ */
+export class ValidatedManifest extends Construct {
+  readonly manifest: Manifest;
+
+  constructor(scope: Construct, id: string, props: ValidatedManifestProps) {
+    super(scope, id);
+    const { model } = props;
+    try {
+      model.validate();
+    } catch (error) {
+      const where = [model.metadata?.namespace, model.metadata?.name].filter(Boolean).join('/');
+      throw new Error(`${model.kind} ${where} (${model.apiVersion}) is invalid: ${(error as Error).message}`);
+    }
+    this.manifest = new Manifest(this, 'Resource', {
+      // As yamldecode("..."): cdktf's HCL writer mangles a literal object here (lists become maps, quotes go
+      // unescaped, numeric strings lose their quotes). Single-quoted YAML has no double quotes to escape.
+      manifest: Fn.yamldecode(stringify(model.toJSON(), { singleQuote: true, lineWidth: 0 })) as Record<string, unknown>,
+      count: props.awaitCrd ? Token.asNumber(Fn.conditional(props.awaitCrd.present, 1, 0)) : undefined,
+      wait: props.waitReady ? { condition: [{ type: 'Ready', status: 'True' }] } : undefined,
+      dependsOn: props.dependsOn,
+    });
+  }
+}

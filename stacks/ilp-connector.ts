@@ -1,0 +1,125 @@
+import { Construct } from 'constructs';
+import type { IlpConnectorConfig } from '../lib/config/ilp-connector';
+import { addPrivatePlatform } from '../lib/gke/private-platform';
+import { ServiceAccount } from '../lib/iam/service-account';
+import { ilpConnectorNames } from '../lib/ilp/names';
+import { EncryptionKey } from '../lib/kms/encryption-key';
+import { ProjectSetup } from '../lib/project/project';
+import { MemorystoreRedis } from '../lib/redis/memorystore';
+import { GeneratedPassword } from '../lib/secrets/secret';
+import { PostgresInstance } from '../lib/sql/postgres';
+import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
+
+/**
+ * `ilp-connector` (seed 000), the Google Cloud half: VPC with private services access, Cloud SQL for PostgreSQL and
+ * Memorystore for Redis on private addresses, the KMS key ring `connector` with key `secret0`, the connector's service
+ * account, and a zonal GKE cluster with Workload Identity. `ilp-connector-app` installs Knative and the connector.
+ */
+export class IlpConnectorStack extends BlueprintStack {
+  constructor(scope: Construct, context: BlueprintContext, section: IlpConnectorConfig) {
+    super(scope, 'ilp-connector', context);
+    const names = ilpConnectorNames(section, this.projectId, this.region);
+    const { cluster: clusterConfig, database, redis, kms } = section;
+    const project = new ProjectSetup(this, 'project', {
+      projectId: this.projectId,
+      services: [
+        'compute.googleapis.com',
+        'container.googleapis.com',
+        'sqladmin.googleapis.com',
+        'servicenetworking.googleapis.com',
+        'redis.googleapis.com',
+        'cloudkms.googleapis.com',
+        'secretmanager.googleapis.com',
+      ],
+    });
+    const { network, privateServices, gke } = addPrivatePlatform(this, {
+      project: this.projectId,
+      region: this.region,
+      network: section.network,
+      cluster: clusterConfig,
+      dependsOn: project.ready,
+    });
+
+    const sql = new PostgresInstance(this, 'database', {
+      name: database.instanceName,
+      project: this.projectId,
+      region: this.region,
+      zone: clusterConfig.zone,
+      version: database.version,
+      edition: database.edition,
+      tier: database.tier,
+      availability: database.availability,
+      diskSizeGb: database.diskSizeGb,
+      privateNetwork: network.vpc.network.id,
+      privateServicesAccess: privateServices.connection,
+      backups: {
+        startTime: database.backupStartTime,
+        retainedBackups: database.retainedBackups,
+        pointInTimeRecoveryDays: database.pointInTimeRecoveryDays,
+      },
+      // The seed's --database-flags max-connections=500 (the Cloud SQL flag is spelled max_connections).
+      flags: { max_connections: String(database.maxConnections) },
+      deletionProtection: database.deletionProtection,
+    });
+    sql.addDatabase('connector-db', database.name);
+    // The seed's `gcloud sql users create connector --password`: generated, kept in Secret Manager.
+    const password = new GeneratedPassword(this, 'database-password', {
+      project: this.projectId,
+      secretId: names.databasePasswordSecretId,
+      dependsOn: project.ready,
+    });
+    sql.addBuiltInUser('connector-user', database.user, password.value);
+
+    const memorystore = new MemorystoreRedis(this, 'redis', {
+      name: redis.instanceName,
+      project: this.projectId,
+      region: this.region,
+      zone: clusterConfig.zone,
+      tier: redis.tier,
+      memorySizeGb: redis.memorySizeGb,
+      version: redis.version,
+      network: network.vpc.network.id,
+      privateServicesAccess: privateServices.connection,
+      authEnabled: redis.authEnabled,
+      transitEncryption: redis.transitEncryption,
+    });
+
+    const key = new EncryptionKey(this, 'kms', {
+      project: this.projectId,
+      location: kms.location,
+      keyRing: kms.keyRing,
+      key: kms.key,
+      rotationPeriodDays: kms.rotationPeriodDays,
+      dependsOn: project.ready,
+    });
+    const account = new ServiceAccount(this, 'connector', {
+      accountId: section.serviceAccountId,
+      displayName: 'connector',
+      description: 'The Interledger connector: KMS encrypt/decrypt on its key, Cloud SQL client for its proxy',
+      project: this.projectId,
+    });
+    // The seed grants the role on the whole project; on the one key is enough.
+    key.grantEncrypterDecrypter('connector-encrypter', account.member);
+    // The connector's pod reaches Cloud SQL through the Auth Proxy, which runs as this account.
+    sql.grantClient('connector', account.member, { iamLogin: false });
+
+    if (clusterConfig.workloadIdentity) {
+      account.allowKubernetesServiceAccount(
+        'workload-identity',
+        {
+          pool: gke.workloadPool,
+          namespace: section.kubernetes.namespace,
+          serviceAccount: section.kubernetes.serviceAccountName,
+        },
+        [gke.cluster],
+      );
+    }
+
+    gke.addOutputs(this);
+    this.addOutput('instance_connection_name', sql.connectionName, 'Cloud SQL instance, as the Auth Proxy takes it');
+    this.addOutput('database_password_command', password.readCommand, 'Prints the connector database password');
+    this.addOutput('redis_host', memorystore.instance.host, 'Private address of Memorystore');
+    this.addOutput('kms_key', key.key.id, 'The key the connector encrypts its secrets with');
+    this.addOutput('connector_service_account', account.email, 'Google service account of the connector');
+  }
+}
