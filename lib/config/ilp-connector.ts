@@ -32,9 +32,11 @@ export const domainName = z
   );
 
 /** Knative Operator chart versions as published on knative.github.io/operator: v1.18.0. */
-const operatorChartVersion = z.string().regex(/^v\d+\.\d+\.\d+$/, 'must be an exact chart version such as v1.18.0');
+const OPERATOR_VERSION = /^v\d+\.\d+\.\d+$/;
+const operatorChartVersion = z.string().regex(OPERATOR_VERSION, 'must be an exact chart version such as v1.18.0');
 /** KnativeServing spec.version: an exact release such as 1.18.0. */
-const knativeVersion = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be an exact Knative release such as 1.18.0');
+const SERVING_VERSION = /^\d+\.\d+\.\d+$/;
+const knativeVersion = z.string().regex(SERVING_VERSION, 'must be an exact Knative release such as 1.18.0');
 
 /** The Knative Operator chart installed when `knative.install` is not set otherwise. */
 export const DEFAULT_KNATIVE_OPERATOR_VERSION = 'v1.18.0';
@@ -139,7 +141,11 @@ export const ilpConnectorSchema = z.strictObject({
     globalPrefix: z.enum(ILP_ALLOCATION_SCHEMES).default('test'),
     /** The seed turns the 32-byte shared-secret rule off; keep it on for new peers. */
     require32ByteSharedSecrets: z.boolean().default(false),
-    javaOptions: z.string().min(1).default('-Xmx512m'),
+    /** JVM flags (_JAVA_OPTIONS); no double quotes, backslashes or line breaks, which the manifest cannot carry. */
+    javaOptions: z
+      .string()
+      .regex(/^[^"\\\n]+$/, 'must be JVM flags without double quotes, backslashes or line breaks, such as -Xmx512m')
+      .default('-Xmx512m'),
     minScale: z.number().int().min(1).max(100).default(2),
     maxScale: z.number().int().min(1).max(100).default(2),
     containerConcurrency: z.number().int().min(0).max(1000).default(80),
@@ -190,7 +196,8 @@ export function ilpConnectorProblems(section: unknown, region: unknown): CrossFi
     problem(['connector', 'nodeIlpAddress'], undefined, 'is required: the ILP address of this node, such as test.my-connector');
   }
   const prefix = connector.globalPrefix ?? 'test';
-  if (typeof address === 'string' && typeof prefix === 'string' && !address.startsWith(`${prefix}.`)) {
+  const validPrefix = (ILP_ALLOCATION_SCHEMES as readonly unknown[]).includes(prefix);
+  if (typeof address === 'string' && ILP_ADDRESS.test(address) && validPrefix && !address.startsWith(`${prefix}.`)) {
     problem(
       ['connector', 'nodeIlpAddress'],
       address,
@@ -218,7 +225,9 @@ export function ilpConnectorProblems(section: unknown, region: unknown): CrossFi
   }
   const operator = knative.operatorVersion ?? DEFAULT_KNATIVE_OPERATOR_VERSION;
   const serving = knative.servingVersion;
-  if (knative.install !== false && typeof operator === 'string' && typeof serving === 'string') {
+  const pinned =
+    typeof operator === 'string' && OPERATOR_VERSION.test(operator) && typeof serving === 'string' && SERVING_VERSION.test(serving);
+  if (knative.install !== false && pinned) {
     const [operatorMajor, operatorMinor] = minorOf(operator);
     const [servingMajor, servingMinor] = minorOf(serving);
     if (servingMajor !== operatorMajor || servingMinor > operatorMinor || servingMinor < operatorMinor - 3) {

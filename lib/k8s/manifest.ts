@@ -2,7 +2,7 @@ import { Fn, IResolvable, ITerraformDependable, Op, Token } from 'cdktf';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { Document, Scalar, visit } from 'yaml';
 
 /** What a `@kubernetes-models` object offers: schema validation and its plain JSON. */
 export interface KubernetesModel {
@@ -35,6 +35,30 @@ export class CrdPresence extends Construct {
   }
 }
 
+/**
+ * The object as one line of single-quoted flow YAML, for `yamldecode("...")`. cdktf's HCL writer mangles a literal
+ * object in `manifest` (lists become maps, inner quotes go unescaped, numeric strings lose their quotes), and a
+ * quoted Terraform string may hold neither a raw line break nor, unescaped, a double quote: this form needs neither.
+ */
+export function manifestYaml(model: KubernetesModel): string {
+  const doc = new Document(model.toJSON());
+  visit(doc, {
+    // The yaml library double-quotes a string holding an apostrophe; single quotes carry it as ''.
+    Scalar: (_key, node) => {
+      if (typeof node.value === 'string' && node.value.includes("'")) node.type = Scalar.QUOTE_SINGLE;
+    },
+  });
+  const text = doc.toString({ collectionStyle: 'flow', singleQuote: true, lineWidth: 0 }).trimEnd();
+  if (/["\\\n]/.test(text)) {
+    const where = [model.metadata?.namespace, model.metadata?.name].filter(Boolean).join('/');
+    throw new Error(
+      `${model.kind} ${where}: a value holds a double quote, backslash or line break, which cannot pass through ` +
+        'kubernetes_manifest intact; keep such text in a ConfigMap or Secret',
+    );
+  }
+  return text;
+}
+
 export interface ValidatedManifestProps {
   /** A `@kubernetes-models` object; validated against its CRD schema at synth. */
   readonly model: KubernetesModel;
@@ -65,9 +89,7 @@ export class ValidatedManifest extends Construct {
       throw new Error(`${model.kind} ${where} (${model.apiVersion}) is invalid: ${(error as Error).message}`);
     }
     this.manifest = new Manifest(this, 'Resource', {
-      // As yamldecode("..."): cdktf's HCL writer mangles a literal object here (lists become maps, quotes go
-      // unescaped, numeric strings lose their quotes). Single-quoted YAML has no double quotes to escape.
-      manifest: Fn.yamldecode(stringify(model.toJSON(), { singleQuote: true, lineWidth: 0 })) as Record<string, unknown>,
+      manifest: Fn.yamldecode(manifestYaml(model)) as Record<string, unknown>,
       count: props.awaitCrd ? Token.asNumber(Fn.conditional(props.awaitCrd.present, 1, 0)) : undefined,
       wait: props.waitReady ? { condition: [{ type: 'Ready', status: 'True' }] } : undefined,
       dependsOn: props.dependsOn,

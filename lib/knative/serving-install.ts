@@ -109,7 +109,7 @@ export class KnativeServingInstall extends Construct {
       servingNeeds.push(certManager, issuer.manifest);
       network['external-domain-tls'] = 'Enabled';
       network['http-redirect'] = 'Redirected';
-      config.certmanager = { issuerRef: `kind: ClusterIssuer\nname: ${LETSENCRYPT_ISSUER}\n` };
+      config.certmanager = { issuerRef: `{kind: ClusterIssuer, name: ${LETSENCRYPT_ISSUER}}` };
     }
 
     this.serving = new ValidatedManifest(this, 'serving', {

@@ -1,0 +1,395 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Service } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
+import { DomainMapping } from '@kubernetes-models/knative/serving.knative.dev/v1beta1/DomainMapping';
+import { KnativeServing } from '@kubernetes-models/knative/operator.knative.dev/v1beta1/KnativeServing';
+import { parse } from 'yaml';
+import type { Waiver } from '../../lib/config/global';
+import { buildApp, exampleConfig, onlyResource, resourcesOf, TerraformJson } from '../support/app';
+import { crdSchema, prunedFields, REFERENCE_CRDS } from '../support/crd';
+
+const PROJECT = 'example-project-123';
+const GSA = `connector@${PROJECT}.iam.gserviceaccount.com`;
+
+/** Both stacks built and synthesized (the baseline reports its findings during synthesis). */
+function connector(overrides: Record<string, unknown> = {}, waivers: Waiver[] = []) {
+  const config = exampleConfig({ ilpConnector: overrides });
+  const built = buildApp({ ...config, policy: { waivers: [...config.policy.waivers, ...waivers] } });
+  built.json('ilp-connector');
+  built.json('ilp-connector-app');
+  return built;
+}
+
+/** The object of a kubernetes_manifest, written as yamldecode("<yaml>"). */
+function manifestOf(json: TerraformJson, name: string): Record<string, unknown> & { spec: Record<string, unknown> } {
+  const manifest = resourcesOf(json, 'kubernetes_manifest')[name].manifest as string;
+  const quoted = /^\$\{yamldecode\((".*")\)\}$/s.exec(manifest);
+  if (!quoted) throw new Error(`kubernetes_manifest.${name} is not yamldecode("..."): ${manifest.slice(0, 80)}`);
+  return parse(JSON.parse(quoted[1]) as string) as Record<string, unknown> & { spec: Record<string, unknown> };
+}
+
+interface Container {
+  name: string;
+  image: string;
+  args?: string[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
+  ports?: { containerPort: number }[];
+  readinessProbe?: unknown;
+  resources?: unknown;
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+
+function revision(ksvc: Record<string, unknown>) {
+  const template = (ksvc.spec as { template: { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> } })
+    .template;
+  return { annotations: template.metadata.annotations, spec: template.spec, containers: template.spec.containers as Container[] };
+}
+
+function envOf(container: Container): Record<string, unknown> {
+  return Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
+}
+
+/** Variables that carry a credential. */
+const SECRET_ENV = /password|encoded_key|^REDIS_AUTH$/i;
+
+describe('ilp-connector (seed 000)', () => {
+  const built = connector();
+  const infra = built.json('ilp-connector');
+  const app = built.json('ilp-connector-app');
+
+  test('snapshots', () => {
+    expect(infra).toMatchSnapshot('ilp-connector');
+    expect(app).toMatchSnapshot('ilp-connector-app');
+  });
+
+  test('no finding of the security baseline', () => {
+    expect(built.baseline.violations.filter((v) => v.stack.startsWith('ilp-connector'))).toEqual([]);
+  });
+
+  test("Cloud SQL: the seed's instance, private IP only, max_connections=500, database and user connector", () => {
+    const sql = onlyResource(infra, 'google_sql_database_instance');
+    expect(sql).toMatchObject({
+      name: 'connector',
+      database_version: 'POSTGRES_17',
+      settings: { tier: 'db-custom-1-4096', ip_configuration: { ipv4_enabled: false } },
+    });
+    const flags = (sql.settings as { database_flags: { name: string; value: string }[] }).database_flags;
+    expect(flags).toContainEqual({ name: 'max_connections', value: '500' });
+    expect(onlyResource(infra, 'google_sql_database')).toMatchObject({ name: 'connector' });
+    const user = onlyResource(infra, 'google_sql_user');
+    expect(user).toMatchObject({ name: 'connector', password: '${random_password.database-password_value.result}' });
+    expect(resourcesOf(infra, 'google_secret_manager_secret')['database-password']).toMatchObject({
+      secret_id: 'connector-connector-password',
+    });
+  });
+
+  test('Memorystore: 1 GB basic, current version, private services access, AUTH and TLS', () => {
+    expect(onlyResource(infra, 'google_redis_instance')).toMatchObject({
+      name: 'connector',
+      tier: 'BASIC',
+      memory_size_gb: 1,
+      redis_version: 'REDIS_7_2',
+      connect_mode: 'PRIVATE_SERVICE_ACCESS',
+      authorized_network: '${google_compute_network.network.id}',
+      auth_enabled: true,
+      transit_encryption_mode: 'SERVER_AUTHENTICATION',
+      depends_on: ['google_service_networking_connection.private-services'],
+    });
+  });
+
+  test('KMS: key ring connector in global, key secret0 for encryption, rotating, protected', () => {
+    expect(onlyResource(infra, 'google_kms_key_ring')).toMatchObject({ name: 'connector', location: 'global' });
+    expect(onlyResource(infra, 'google_kms_crypto_key')).toMatchObject({
+      name: 'secret0',
+      purpose: 'ENCRYPT_DECRYPT',
+      rotation_period: '7776000s',
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  test('service account connector: encrypter/decrypter on that key only, Cloud SQL client, Workload Identity', () => {
+    expect(resourcesOf(infra, 'google_service_account').connector).toMatchObject({ account_id: 'connector' });
+    expect(onlyResource(infra, 'google_kms_crypto_key_iam_member')).toMatchObject({
+      crypto_key_id: '${google_kms_crypto_key.kms.id}',
+      role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      member: '${google_service_account.connector.member}',
+    });
+    const projectRoles = Object.values(resourcesOf(infra, 'google_project_iam_member'))
+      .filter((b) => b.member === '${google_service_account.connector.member}')
+      .map((b) => b.role);
+    expect(projectRoles).toEqual(['roles/cloudsql.client']);
+    expect(resourcesOf(infra, 'google_service_account_iam_member')['connector_workload-identity']).toMatchObject({
+      role: 'roles/iam.workloadIdentityUser',
+      member: `serviceAccount:${PROJECT}.svc.id.goog[interledger/connector]`,
+    });
+  });
+
+  test("GKE: the seed's 2 x e2-highcpu-4, zonal, Workload Identity", () => {
+    expect(onlyResource(infra, 'google_container_cluster')).toMatchObject({
+      name: 'connector',
+      location: 'us-central1-a',
+      workload_identity_config: { workload_pool: `${PROJECT}.svc.id.goog` },
+    });
+    expect(onlyResource(infra, 'google_container_node_pool')).toMatchObject({
+      node_count: 2,
+      node_config: { machine_type: 'e2-highcpu-4', disk_type: 'pd-standard', workload_metadata_config: { mode: 'GKE_METADATA' } },
+    });
+    const cluster = onlyResource(infra, 'google_container_cluster');
+    expect(JSON.stringify(cluster.addons_config ?? {})).not.toMatch(/cloudrun/);
+  });
+
+  test("the Knative Service carries every setting of the seed's connector-cloudrun.yaml", () => {
+    const ksvc = manifestOf(app, 'connector');
+    expect(ksvc).toMatchObject({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'connector' } });
+    const { annotations, spec, containers } = revision(ksvc);
+    expect(annotations).toEqual({ 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2' });
+    expect(spec).toMatchObject({ containerConcurrency: 80, timeoutSeconds: 300, serviceAccountName: 'connector' });
+    expect(ksvc.spec.traffic).toEqual([{ latestRevision: true, percent: 100 }]);
+    const main = containers[0];
+    expect(main).toMatchObject({
+      name: 'user-container',
+      image: 'docker.io/interledger4j/java-ilpv4-connector:0.5.1',
+      ports: [{ containerPort: 8080 }],
+      readinessProbe: { httpGet: { path: '/manage/health' }, successThreshold: 1 },
+      resources: { limits: { cpu: '768m', memory: '768Mi' } },
+    });
+    expect(envOf(main)).toEqual({
+      spring_profiles_active: 'migrate,jks,postgres,gcp-kms',
+      redis_host: '127.0.0.1',
+      redis_port: '6379',
+      spring_datasource_url: 'jdbc:postgresql://127.0.0.1:5432/connector',
+      spring_datasource_username: 'connector',
+      spring_datasource_password: { secretKeyRef: { name: 'connector-credentials', key: 'database-password' } },
+      interledger_connector_adminPassword: { secretKeyRef: { name: 'connector-credentials', key: 'admin-password' } },
+      interledger_connector_nodeIlpAddress: 'test.example-connector',
+      interledger_connector_globalPrefix: 'test',
+      interledger_connector_enabledFeatures_require32ByteSharedSecrets: 'false',
+      spring_cloud_gcp_project_id: PROJECT,
+      _JAVA_OPTIONS: '-Xmx512m',
+      interledger_connector_keystore_gcpkms_locationId: 'global',
+      interledger_connector_keystore_gcpkms_keyringId: 'connector',
+    });
+  });
+
+  test('sidecars: the Auth Proxy on private IP, and Envoy adding AUTH and TLS for Memorystore', () => {
+    const { containers, spec } = revision(manifestOf(app, 'connector'));
+    expect(containers.map((c) => c.name)).toEqual(['user-container', 'cloud-sql-proxy', 'redis-proxy']);
+    expect(containers.filter((c) => c.ports)).toHaveLength(1);
+    expect(containers[1].args).toEqual(expect.arrayContaining(['--private-ip', `${PROJECT}:us-central1:connector`]));
+    expect(containers[2]).toMatchObject({
+      image: 'docker.io/envoyproxy/envoy:v1.39.0',
+      args: ['-c', '/etc/redis-proxy/envoy.yaml', '--log-level', 'warn'],
+      env: [{ name: 'REDIS_AUTH', valueFrom: { secretKeyRef: { name: 'connector-redis', key: 'auth' } } }],
+    });
+    expect(spec.volumes).toEqual([
+      { name: 'redis-proxy-config', configMap: { name: 'connector-redis-proxy' } },
+      { name: 'memorystore-ca', secret: { secretName: 'connector-redis' } },
+    ]);
+    const bootstrap = parse(
+      (resourcesOf(app, 'kubernetes_config_map_v1')['redis-proxy-config'].data as Record<string, string>)['envoy.yaml'],
+    ) as { static_resources: { clusters: { load_assignment: unknown; transport_socket: unknown }[] } };
+    expect(JSON.stringify(bootstrap.static_resources.clusters[0].load_assignment)).toContain(
+      '{"address":"${data.google_redis_instance.redis.host}","port_value":6378}',
+    );
+    expect(resourcesOf(app, 'kubernetes_secret_v1')['redis-secret'].data).toEqual({
+      auth: '${data.google_redis_instance.redis.auth_string}',
+      'ca.pem': expect.stringContaining('data.google_redis_instance.redis.server_ca_certs'),
+    });
+  });
+
+  test('the Kubernetes service account is bound to connector by Workload Identity', () => {
+    expect(onlyResource(app, 'kubernetes_service_account_v1')).toMatchObject({
+      metadata: { name: 'connector', namespace: 'interledger', annotations: { 'iam.gke.io/gcp-service-account': GSA } },
+    });
+  });
+
+  test('no plaintext secret: passwords and keys reach the pod only through Kubernetes Secrets', () => {
+    for (const container of revision(manifestOf(app, 'connector')).containers) {
+      for (const variable of container.env ?? []) {
+        if (SECRET_ENV.test(variable.name)) expect({ [variable.name]: variable.value }).toEqual({ [variable.name]: undefined });
+      }
+    }
+    // Every secret value is an expression resolved at apply (generated or read), never a literal in the output.
+    const literal = (value: unknown) => typeof value === 'string' && !/^\$\{[^}]+\}$|^\$\{join\(/.test(value);
+    for (const secret of Object.values(resourcesOf(app, 'kubernetes_secret_v1'))) {
+      expect(Object.values(secret.data as Record<string, string>).filter(literal)).toEqual([]);
+    }
+    for (const json of [infra, app]) {
+      for (const version of Object.values(resourcesOf(json, 'google_secret_manager_secret_version'))) {
+        expect(version.secret_data).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
+      }
+      expect(JSON.stringify(json)).not.toMatch(/"(password|auth_string|secret_data)":\s*"(?!\$\{)/);
+    }
+  });
+
+  test('Knative Serving through the operator: pinned chart and release, Kourier, TLS by cert-manager', () => {
+    const releases = resourcesOf(app, 'helm_release');
+    expect(releases.knative_operator).toMatchObject({
+      chart: 'knative-operator',
+      repository: 'https://knative.github.io/operator',
+      version: 'v1.18.0',
+    });
+    expect(releases['knative_cert-manager']).toMatchObject({ chart: 'cert-manager', version: 'v1.17.2' });
+    expect(manifestOf(app, 'knative_serving')).toEqual({
+      apiVersion: 'operator.knative.dev/v1beta1',
+      kind: 'KnativeServing',
+      metadata: { name: 'knative-serving', namespace: 'knative-serving' },
+      spec: {
+        version: '1.18.0',
+        ingress: { kourier: { enabled: true } },
+        config: {
+          network: {
+            'ingress-class': 'kourier.ingress.networking.knative.dev',
+            'external-domain-tls': 'Enabled',
+            'http-redirect': 'Redirected',
+          },
+          certmanager: { issuerRef: '{kind: ClusterIssuer, name: letsencrypt}' },
+        },
+      },
+    });
+    expect(manifestOf(app, 'knative_issuer')).toMatchObject({
+      kind: 'ClusterIssuer',
+      spec: { acme: { email: 'platform-team@example.com', solvers: [{ http01: { ingress: { class: 'kourier.ingress.networking.knative.dev' } } }] } },
+    });
+  });
+
+  test('custom resources wait for their CRDs: the stack plans on a cluster without Knative', () => {
+    const manifests = resourcesOf(app, 'kubernetes_manifest');
+    const gates = Object.fromEntries(Object.entries(manifests).map(([name, m]) => [name, m.count]));
+    expect(gates).toEqual({
+      knative_issuer: '${(length(data.kubernetes_resources.knative_issuer-crd_crd.objects) >= 1) ? 1 : 0}',
+      knative_serving: '${(length(data.kubernetes_resources.knative_serving-crd_crd.objects) >= 1) ? 1 : 0}',
+      connector: '${(length(data.kubernetes_resources.service-crd_crd.objects) >= 1) ? 1 : 0}',
+      'domain-mapping': '${(length(data.kubernetes_resources.domain-mapping-crd_crd.objects) >= 1) ? 1 : 0}',
+    });
+    const crds = Object.values(resourcesOf({ resource: app.data } as TerraformJson, 'kubernetes_resources')).map(
+      (d) => d.field_selector,
+    );
+    expect(crds.sort()).toEqual([
+      'metadata.name=clusterissuers.cert-manager.io',
+      'metadata.name=domainmappings.serving.knative.dev',
+      'metadata.name=knativeservings.operator.knative.dev',
+      'metadata.name=services.serving.knative.dev',
+    ]);
+  });
+
+  test('the custom domain: a DomainMapping to the connector, which skips a certificate for its default domain', () => {
+    expect(manifestOf(app, 'domain-mapping')).toEqual({
+      apiVersion: 'serving.knative.dev/v1beta1',
+      kind: 'DomainMapping',
+      metadata: { name: 'connector.example.com', namespace: 'interledger' },
+      spec: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'connector' } },
+    });
+    expect(manifestOf(app, 'connector').metadata).toMatchObject({
+      annotations: { 'networking.knative.dev/disable-external-domain-tls': 'true' },
+    });
+    expect((app.output as Record<string, { value: string }>).url.value).toBe('https://connector.example.com/');
+  });
+
+  test('the Knative objects pass their schemas', () => {
+    expect(() => new Service(manifestOf(app, 'connector') as never).validate()).not.toThrow();
+    expect(() => new DomainMapping(manifestOf(app, 'domain-mapping') as never).validate()).not.toThrow();
+    expect(() => new KnativeServing(manifestOf(app, 'knative_serving') as never).validate()).not.toThrow();
+  });
+
+  const withUpstream = fs.existsSync(path.join(REFERENCE_CRDS, 'knative-serving-service.yaml')) ? test : test.skip;
+  withUpstream('the API server would keep every field (no field pruned by the upstream CRDs)', () => {
+    expect(prunedFields(manifestOf(app, 'connector'), crdSchema('knative-serving-service.yaml', 'v1'))).toEqual([]);
+    expect(prunedFields(manifestOf(app, 'domain-mapping'), crdSchema('knative-serving-domain-mapping.yaml', 'v1beta1'))).toEqual(
+      [],
+    );
+    // The check itself: a misplaced field is reported.
+    expect(prunedFields({ spec: { template: { spec: { concurrency: 80 } } } }, crdSchema('knative-serving-service.yaml', 'v1'))).toEqual([
+      '.spec.template.spec.concurrency',
+    ]);
+  });
+});
+
+describe('ilp-connector variants', () => {
+  test("the seed's plain Redis needs waivers; the connector then talks to Memorystore directly", () => {
+    const plain = { redis: { authEnabled: false, transitEncryption: false } };
+    const refused = connector(plain);
+    expect(refused.baseline.violations.map((v) => `${v.ruleId} ${v.address}`).sort()).toEqual([
+      'CKV_GCP_95 google_redis_instance.redis',
+      'CKV_GCP_97 google_redis_instance.redis',
+    ]);
+    const reason = "seed 000's plain Redis, for a lab without secrets";
+    const built = connector(plain, [
+      { rule: 'CKV_GCP_95', stack: 'ilp-connector', reason },
+      { rule: 'CKV_GCP_97', stack: 'ilp-connector', reason },
+    ]);
+    expect(built.baseline.violations).toEqual([]);
+    const app = built.json('ilp-connector-app');
+    const { containers } = revision(manifestOf(app, 'connector'));
+    expect(containers.map((c) => c.name)).toEqual(['user-container', 'cloud-sql-proxy']);
+    expect(envOf(containers[0]).redis_host).toBe('${data.google_redis_instance.redis.host}');
+    expect(resourcesOf(app, 'kubernetes_config_map_v1')).toEqual({});
+    expect(Object.keys(resourcesOf(app, 'kubernetes_secret_v1'))).toEqual(['credentials']);
+  });
+
+  test('AUTH without TLS: Envoy sends AUTH in plain to 6379, no CA', () => {
+    const app = connector({ redis: { transitEncryption: false } }, [
+      { rule: 'CKV_GCP_97', stack: 'ilp-connector', reason: 'test of the AUTH-only proxy path' },
+    ]).json('ilp-connector-app');
+    const bootstrap = (resourcesOf(app, 'kubernetes_config_map_v1')['redis-proxy-config'].data as Record<string, string>)[
+      'envoy.yaml'
+    ];
+    expect(bootstrap).toContain('port_value: 6379');
+    expect(bootstrap).not.toContain('transport_socket');
+    expect(resourcesOf(app, 'kubernetes_secret_v1')['redis-secret'].data).toEqual({
+      auth: '${data.google_redis_instance.redis.auth_string}',
+    });
+  });
+
+  test('Knative already on the cluster: no operator, no CRD gates, no helm provider', () => {
+    const app = connector({ knative: { install: false } }).json('ilp-connector-app');
+    expect(resourcesOf(app, 'helm_release')).toEqual({});
+    expect(Object.values(resourcesOf(app, 'kubernetes_manifest')).map((m) => m.count)).toEqual([undefined, undefined]);
+    expect(Object.keys(app.provider as object).sort()).toEqual(['google', 'kubernetes', 'random']);
+  });
+
+  test('no domain: no DomainMapping, no cert-manager, plain HTTP on the default domain', () => {
+    const config = exampleConfig();
+    const section = { ...config.ilpConnector, domain: undefined };
+    const app = buildApp({ ...config, ilpConnector: section }).json('ilp-connector-app');
+    expect(Object.keys(resourcesOf(app, 'kubernetes_manifest')).sort()).toEqual(['connector', 'knative_serving']);
+    expect(Object.keys(resourcesOf(app, 'helm_release'))).toEqual(['knative_operator']);
+    expect(manifestOf(app, 'knative_serving').spec.config).toEqual({
+      network: { 'ingress-class': 'kourier.ingress.networking.knative.dev' },
+    });
+    expect(manifestOf(app, 'connector').metadata).toEqual({ name: 'connector', namespace: 'interledger' });
+  });
+
+  test("the seed's base64 key: only without Workload Identity, with waivers, as a Secret for both containers", () => {
+    const overrides = { serviceAccountKey: true, cluster: { ...exampleConfig().ilpConnector.cluster, workloadIdentity: false } };
+    const refused = connector(overrides);
+    expect([...new Set(refused.baseline.violations.map((v) => v.ruleId))].sort()).toEqual([
+      'CKV2_GCP_3',
+      'CKV_GCP_69',
+      'GKE-WORKLOAD-IDENTITY',
+    ]);
+    const waive = (rule: string, stack: 'ilp-connector' | 'ilp-connector-app') => ({
+      rule,
+      stack,
+      reason: 'cluster without Workload Identity, as in the seed',
+    });
+    const built = connector(overrides, [
+      waive('CKV2_GCP_3', 'ilp-connector-app'),
+      waive('CKV_GCP_69', 'ilp-connector'),
+      waive('GKE-WORKLOAD-IDENTITY', 'ilp-connector'),
+    ]);
+    expect(built.baseline.violations).toEqual([]);
+    const app = built.json('ilp-connector-app');
+    expect(resourcesOf(built.json('ilp-connector'), 'google_service_account_iam_member')).toEqual({});
+    expect(onlyResource(app, 'kubernetes_service_account_v1').metadata).not.toHaveProperty('annotations');
+    expect(resourcesOf(app, 'kubernetes_secret_v1')['google-key'].data).toEqual({
+      'encoded-key': '${google_service_account_key.connector-key.private_key}',
+      'key.json': '${base64decode(google_service_account_key.connector-key.private_key)}',
+    });
+    const { containers } = revision(manifestOf(app, 'connector'));
+    expect(envOf(containers[0]).spring_cloud_gcp_credentials_encoded_key).toEqual({
+      secretKeyRef: { name: 'connector-google-key', key: 'encoded-key' },
+    });
+    expect(containers[1].args).toContain('--credentials-file=/var/secrets/google/key.json');
+  });
+});
