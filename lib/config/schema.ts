@@ -125,5 +125,12 @@ export function configWarnings(config: Config): string[] {
         'plain HTTP; list your office or VPN ranges',
     );
   }
+  const connector = config.ilpConnector;
+  if (connector.enabled && connector.domain === undefined) {
+    warnings.push(
+      'ilpConnector.domain: unset, so the connector answers over plain HTTP on its default domain and the admin ' +
+        'password travels in clear; set domain.name (with TLS) for anything beyond a test',
+    );
+  }
   return warnings;
 }
