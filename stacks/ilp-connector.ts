@@ -1,13 +1,12 @@
 import { Construct } from 'constructs';
 import type { IlpConnectorConfig } from '../lib/config/ilp-connector';
-import { addPrivatePlatform } from '../lib/gke/private-platform';
+import { addPlatformPostgres, addPrivatePlatform } from '../lib/gke/private-platform';
 import { ServiceAccount } from '../lib/iam/service-account';
 import { ilpConnectorNames } from '../lib/ilp/names';
 import { EncryptionKey } from '../lib/kms/encryption-key';
 import { ProjectSetup } from '../lib/project/project';
 import { MemorystoreRedis } from '../lib/redis/memorystore';
 import { GeneratedPassword } from '../lib/secrets/secret';
-import { PostgresInstance } from '../lib/sql/postgres';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 
 /**
@@ -32,7 +31,7 @@ export class IlpConnectorStack extends BlueprintStack {
         'secretmanager.googleapis.com',
       ],
     });
-    const { network, privateServices, gke } = addPrivatePlatform(this, {
+    const platform = addPrivatePlatform(this, {
       project: this.projectId,
       region: this.region,
       network: section.network,
@@ -40,27 +39,13 @@ export class IlpConnectorStack extends BlueprintStack {
       dependsOn: project.ready,
     });
 
-    const sql = new PostgresInstance(this, 'database', {
-      name: database.instanceName,
-      project: this.projectId,
-      region: this.region,
-      zone: clusterConfig.zone,
-      version: database.version,
-      edition: database.edition,
-      tier: database.tier,
-      availability: database.availability,
-      diskSizeGb: database.diskSizeGb,
-      privateNetwork: network.vpc.network.id,
-      privateServicesAccess: privateServices.connection,
-      backups: {
-        startTime: database.backupStartTime,
-        retainedBackups: database.retainedBackups,
-        pointInTimeRecoveryDays: database.pointInTimeRecoveryDays,
-      },
+    const sql = addPlatformPostgres(
+      this,
+      platform,
+      { project: this.projectId, region: this.region, zone: clusterConfig.zone, database },
       // The seed's --database-flags max-connections=500 (the Cloud SQL flag is spelled max_connections).
-      flags: { max_connections: String(database.maxConnections) },
-      deletionProtection: database.deletionProtection,
-    });
+      { flags: { max_connections: String(database.maxConnections) } },
+    );
     sql.addDatabase('connector-db', database.name);
     // The seed's `gcloud sql users create connector --password`: generated, kept in Secret Manager.
     const password = new GeneratedPassword(this, 'database-password', {
@@ -78,8 +63,8 @@ export class IlpConnectorStack extends BlueprintStack {
       tier: redis.tier,
       memorySizeGb: redis.memorySizeGb,
       version: redis.version,
-      network: network.vpc.network.id,
-      privateServicesAccess: privateServices.connection,
+      network: platform.network.vpc.network.id,
+      privateServicesAccess: platform.privateServices.connection,
       authEnabled: redis.authEnabled,
       transitEncryption: redis.transitEncryption,
     });
@@ -107,15 +92,15 @@ export class IlpConnectorStack extends BlueprintStack {
       account.allowKubernetesServiceAccount(
         'workload-identity',
         {
-          pool: gke.workloadPool,
+          pool: platform.gke.workloadPool,
           namespace: section.kubernetes.namespace,
           serviceAccount: section.kubernetes.serviceAccountName,
         },
-        [gke.cluster],
+        [platform.gke.cluster],
       );
     }
 
-    gke.addOutputs(this);
+    platform.gke.addOutputs(this);
     this.addOutput('instance_connection_name', sql.connectionName, 'Cloud SQL instance, as the Auth Proxy takes it');
     this.addOutput('database_password_command', password.readCommand, 'Prints the connector database password');
     this.addOutput('redis_host', memorystore.instance.host, 'Private address of Memorystore');

@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
 import type { SkypilotConfig } from '../lib/config/skypilot';
-import { addPrivatePlatform } from '../lib/gke/private-platform';
+import { addPlatformPostgres, addPrivatePlatform } from '../lib/gke/private-platform';
 import { ServiceAccount } from '../lib/iam/service-account';
 import { ProjectSetup } from '../lib/project/project';
 import { GeneratedPassword } from '../lib/secrets/secret';
 import { skypilotNames } from '../lib/skypilot/names';
-import { PostgresInstance } from '../lib/sql/postgres';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 
 /**
@@ -30,7 +29,7 @@ export class SkypilotStack extends BlueprintStack {
     });
 
     const { cluster: clusterConfig, database } = section;
-    const { network, privateServices, gke } = addPrivatePlatform(this, {
+    const platform = addPrivatePlatform(this, {
       project: this.projectId,
       region: this.region,
       network: section.network,
@@ -54,27 +53,12 @@ export class SkypilotStack extends BlueprintStack {
         })
       : undefined;
 
-    const sql = new PostgresInstance(this, 'database', {
-      name: database.instanceName,
-      project: this.projectId,
-      region: this.region,
-      zone: clusterConfig.zone,
-      version: database.version,
-      edition: database.edition,
-      tier: database.tier,
-      availability: database.availability,
-      diskSizeGb: database.diskSizeGb,
-      privateNetwork: network.vpc.network.id,
-      privateServicesAccess: privateServices.connection,
-      backups: {
-        startTime: database.backupStartTime,
-        retainedBackups: database.retainedBackups,
-        pointInTimeRecoveryDays: database.pointInTimeRecoveryDays,
-      },
-      iamAuthentication: iamMode,
-      postgresPassword: postgresPassword?.value,
-      deletionProtection: database.deletionProtection,
-    });
+    const sql = addPlatformPostgres(
+      this,
+      platform,
+      { project: this.projectId, region: this.region, zone: clusterConfig.zone, database },
+      { iamAuthentication: iamMode, postgresPassword: postgresPassword?.value },
+    );
     sql.addDatabase('skypilot-db', database.name);
     sql.grantClient('proxy', proxyAccount.member, { iamLogin: iamMode });
 
@@ -91,20 +75,20 @@ export class SkypilotStack extends BlueprintStack {
 
     if (clusterConfig.workloadIdentity) {
       // The pool <project>.svc.id.goog exists once the first Workload Identity cluster does.
-      const workload = { pool: gke.workloadPool, namespace: section.kubernetes.namespace };
+      const workload = { pool: platform.gke.workloadPool, namespace: section.kubernetes.namespace };
       proxyAccount.allowKubernetesServiceAccount(
         'api-server',
         { ...workload, serviceAccount: section.kubernetes.serviceAccountName },
-        [gke.cluster],
+        [platform.gke.cluster],
       );
       if (iamMode) {
         proxyAccount.allowKubernetesServiceAccount('grant-job', { ...workload, serviceAccount: names.grantJobName }, [
-          gke.cluster,
+          platform.gke.cluster,
         ]);
       }
     }
 
-    gke.addOutputs(this);
+    platform.gke.addOutputs(this);
     this.addOutput('instance_connection_name', sql.instance.connectionName, 'Cloud SQL instance, as the proxy takes it');
     this.addOutput('database_service_account', proxyAccount.email, 'Google service account of the Cloud SQL Auth Proxy');
   }

@@ -1,8 +1,9 @@
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
-import type { clusterNetworkSchema, privateClusterSchema } from '../config/shapes';
+import type { clusterNetworkSchema, postgresShape, privateClusterSchema } from '../config/shapes';
 import { PrivateServicesAccess } from '../network/private-services-access';
+import { PostgresInstance, PostgresInstanceProps } from '../sql/postgres';
 import { GkeCluster } from './cluster';
 import { ClusterNetwork } from './cluster-network';
 
@@ -59,4 +60,40 @@ export function addPrivatePlatform(scope: Construct, props: PrivatePlatformProps
   });
   gke.addNodePool('nodes', cluster.nodePool);
   return { network: clusterNetwork, privateServices, gke };
+}
+
+/** A `database` section (postgresShape), as parsed. */
+export type PostgresSection = z.output<z.ZodObject<ReturnType<typeof postgresShape>>>;
+
+/**
+ * Cloud SQL for PostgreSQL `database` on the platform: private address in its VPC, in the cluster's zone, sized and
+ * backed up as the section says. `options` adds what only one blueprint sets (IAM login, flags, postgres password).
+ */
+export function addPlatformPostgres(
+  scope: Construct,
+  platform: PrivatePlatform,
+  props: { project: string; region: string; zone: string; database: PostgresSection },
+  options: Pick<PostgresInstanceProps, 'iamAuthentication' | 'postgresPassword' | 'flags'> = {},
+): PostgresInstance {
+  const { database } = props;
+  return new PostgresInstance(scope, 'database', {
+    name: database.instanceName,
+    project: props.project,
+    region: props.region,
+    zone: props.zone,
+    version: database.version,
+    edition: database.edition,
+    tier: database.tier,
+    availability: database.availability,
+    diskSizeGb: database.diskSizeGb,
+    privateNetwork: platform.network.vpc.network.id,
+    privateServicesAccess: platform.privateServices.connection,
+    backups: {
+      startTime: database.backupStartTime,
+      retainedBackups: database.retainedBackups,
+      pointInTimeRecoveryDays: database.pointInTimeRecoveryDays,
+    },
+    deletionProtection: database.deletionProtection,
+    ...options,
+  });
 }
