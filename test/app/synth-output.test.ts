@@ -72,6 +72,12 @@ describe('synthesized output of every stack', () => {
     const app = fs.readFileSync(path.join(hcl.outdir, 'stacks', 'skypilot-app', 'cdk.tf'), 'utf8');
     expect(app).toMatch(/provider "helm" \{\s*kubernetes = \{/);
     expect(app).not.toMatch(/^\s*(kubernetes|set|set_sensitive) \{/m);
+    // Written as an object, `manifest` would come out with lists as {0 = ...} maps and numeric strings unquoted;
+    // yamldecode("...") of one YAML line keeps it exact.
+    const connector = fs.readFileSync(path.join(hcl.outdir, 'stacks', 'ilp-connector-app', 'cdk.tf'), 'utf8');
+    const manifests = connector.match(/^manifest = .*$/gm) ?? [];
+    expect(manifests).toHaveLength(4);
+    for (const line of manifests) expect(line).toMatch(/^manifest = "\$\{yamldecode\("\{ apiVersion: [^"]*"\)\}"$/);
   });
 
   test('provider versions are pinned as the prebuilt bindings pin them', () => {
