@@ -41,8 +41,9 @@ export class IlpConnectorAppStack extends BlueprintStack {
     if (connector.nodeIlpAddress === undefined) {
       throw new Error('ilpConnector.connector.nodeIlpAddress is required');
     }
-    const tls = domain !== undefined && domain.tls;
-    if (tls && domain.acmeEmail === undefined) throw new Error('ilpConnector.domain.acmeEmail is required with tls');
+    const acmeEmail = domain?.tls ? domain.acmeEmail : undefined;
+    if (domain?.tls && acmeEmail === undefined) throw new Error('ilpConnector.domain.acmeEmail is required with tls');
+    const tls = acmeEmail !== undefined;
 
     new GkeAccess(this, 'gke', {
       project: this.projectId,
@@ -56,7 +57,7 @@ export class IlpConnectorAppStack extends BlueprintStack {
       const install = new KnativeServingInstall(this, 'knative', {
         operatorVersion: knative.operatorVersion,
         servingVersion: knative.servingVersion,
-        tls: tls ? { acmeEmail: domain.acmeEmail!, certManagerVersion: knative.certManagerVersion } : undefined,
+        tls: acmeEmail ? { acmeEmail, certManagerVersion: knative.certManagerVersion } : undefined,
       });
       knativeReady.push(...install.ready);
     }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { IlpConnectorConfig } from '../lib/config/ilp-connector';
-import { addPlatformPostgres, addPrivatePlatform } from '../lib/gke/private-platform';
+import { addPlatformPostgres, addPrivatePlatform, PRIVATE_PLATFORM_SERVICES } from '../lib/gke/private-platform';
 import { ServiceAccount } from '../lib/iam/service-account';
 import { ilpConnectorNames } from '../lib/ilp/names';
 import { EncryptionKey } from '../lib/kms/encryption-key';
@@ -21,15 +21,7 @@ export class IlpConnectorStack extends BlueprintStack {
     const { cluster: clusterConfig, database, redis, kms } = section;
     const project = new ProjectSetup(this, 'project', {
       projectId: this.projectId,
-      services: [
-        'compute.googleapis.com',
-        'container.googleapis.com',
-        'sqladmin.googleapis.com',
-        'servicenetworking.googleapis.com',
-        'redis.googleapis.com',
-        'cloudkms.googleapis.com',
-        'secretmanager.googleapis.com',
-      ],
+      services: [...PRIVATE_PLATFORM_SERVICES, 'redis.googleapis.com', 'cloudkms.googleapis.com'],
     });
     const platform = addPrivatePlatform(this, {
       project: this.projectId,

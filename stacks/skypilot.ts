@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { SkypilotConfig } from '../lib/config/skypilot';
-import { addPlatformPostgres, addPrivatePlatform } from '../lib/gke/private-platform';
+import { addPlatformPostgres, addPrivatePlatform, PRIVATE_PLATFORM_SERVICES } from '../lib/gke/private-platform';
 import { ServiceAccount } from '../lib/iam/service-account';
 import { ProjectSetup } from '../lib/project/project';
 import { GeneratedPassword } from '../lib/secrets/secret';
@@ -19,13 +19,7 @@ export class SkypilotStack extends BlueprintStack {
     const iamMode = section.authMode === 'iam';
     const project = new ProjectSetup(this, 'project', {
       projectId: this.projectId,
-      services: [
-        'compute.googleapis.com',
-        'container.googleapis.com',
-        'sqladmin.googleapis.com',
-        'servicenetworking.googleapis.com',
-        'secretmanager.googleapis.com',
-      ],
+      services: [...PRIVATE_PLATFORM_SERVICES],
     });
 
     const { cluster: clusterConfig, database } = section;

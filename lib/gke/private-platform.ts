@@ -7,6 +7,15 @@ import { PostgresInstance, PostgresInstanceProps } from '../sql/postgres';
 import { GkeCluster } from './cluster';
 import { ClusterNetwork } from './cluster-network';
 
+/** APIs the platform and its PostgreSQL need: GKE, Compute, Cloud SQL, Service Networking, Secret Manager. */
+export const PRIVATE_PLATFORM_SERVICES = [
+  'compute.googleapis.com',
+  'container.googleapis.com',
+  'sqladmin.googleapis.com',
+  'servicenetworking.googleapis.com',
+  'secretmanager.googleapis.com',
+] as const;
+
 export interface PrivatePlatformProps {
   readonly project: string;
   readonly region: string;

@@ -19,13 +19,11 @@ export interface KubernetesModel {
  * operator) is planned once the CRD is there: on the next `cdktf deploy`.
  */
 export class CrdPresence extends Construct {
-  readonly crdName: string;
   /** Boolean expression, true once the CRD exists. */
   readonly present: IResolvable;
 
   constructor(scope: Construct, id: string, crdName: string) {
     super(scope, id);
-    this.crdName = crdName;
     const crds = new DataKubernetesResources(this, 'crd', {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
