@@ -2,7 +2,7 @@ import { Fn, IResolvable, ITerraformDependable, Op, Token } from 'cdktf';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
-import { Document, Scalar, visit } from 'yaml';
+import { Document, parse, Scalar, visit } from 'yaml';
 
 /** What a `@kubernetes-models` object offers: schema validation and its plain JSON. */
 export interface KubernetesModel {
@@ -41,9 +41,12 @@ export class CrdPresence extends Construct {
 export function manifestYaml(model: KubernetesModel): string {
   const doc = new Document(model.toJSON());
   visit(doc, {
-    // The yaml library double-quotes a string holding an apostrophe; single quotes carry it as ''.
+    // The yaml library double-quotes a string holding an apostrophe; single quotes carry it as ''. Terraform's
+    // yamldecode follows YAML 1.1, where plain yes, on, n, 1_000 or 10:20 are not strings: those get quotes too.
     Scalar: (_key, node) => {
-      if (typeof node.value === 'string' && node.value.includes("'")) node.type = Scalar.QUOTE_SINGLE;
+      if (typeof node.value === 'string' && (node.value.includes("'") || !plainInYaml11(node.value))) {
+        node.type = Scalar.QUOTE_SINGLE;
+      }
     },
   });
   const text = doc.toString({ collectionStyle: 'flow', singleQuote: true, lineWidth: 0 }).trimEnd();
@@ -55,6 +58,15 @@ export function manifestYaml(model: KubernetesModel): string {
     );
   }
   return text;
+}
+
+/** Whether YAML 1.1 reads `text`, written plain, back as the same string. */
+function plainInYaml11(text: string): boolean {
+  try {
+    return parse(text, { version: '1.1' }) === text;
+  } catch {
+    return false;
+  }
 }
 
 export interface ValidatedManifestProps {

@@ -35,6 +35,9 @@ describe('ValidatedManifest', () => {
                   { name: 'PORT', value: '6379' },
                   { name: 'ON', value: 'true' },
                   { name: 'Q', value: "it's {braced}: [listed], #1" },
+                  // Plain strings in YAML 1.2 that Terraform's YAML 1.1 reader takes for booleans and numbers.
+                  ...['yes', 'on', 'N', '1_000', '10:20', '0o17', '2001-12-14'].map((value) => ({ name: 'V', value })),
+                  { name: 'ENDPOINT', value: '127.0.0.1:8080' },
                 ],
               },
             ],
@@ -51,6 +54,9 @@ describe('ValidatedManifest', () => {
     const yaml = JSON.parse(/^\$\{yamldecode\((".*")\)\}$/s.exec(manifest)![1]) as string;
     expect(yaml).not.toMatch(/["\n]/);
     expect(parse(yaml)).toEqual(service.toJSON());
+    expect(parse(yaml, { version: '1.1' })).toEqual(service.toJSON());
+    expect(yaml).toContain("value: 'yes'");
+    expect(yaml).toContain('value: 127.0.0.1:8080');
   });
 
   test.each([
