@@ -21,6 +21,21 @@ const pool = (nodeConfig: Attrs): Attrs => ({ node_config: { ...goodNodeConfig, 
 
 /** For each rule: one resource that breaks it and one that complies. */
 const CASES: Record<string, Case> = {
+  'RUN-INGRESS-INTERNAL': {
+    type: 'google_cloud_run_v2_service',
+    fails: { ingress: 'INGRESS_TRAFFIC_ALL' },
+    passes: { ingress: 'INGRESS_TRAFFIC_INTERNAL_ONLY' },
+  },
+  'RUN-PUBLIC-INVOKER': {
+    type: 'google_cloud_run_v2_service_iam_member',
+    fails: { role: 'roles/run.invoker', member: 'allUsers' },
+    passes: { role: 'roles/run.invoker', member: 'serviceAccount:p.svc.id.goog[istio-system/default]' },
+  },
+  'RUN-DEDICATED-SA': {
+    type: 'google_cloud_run_v2_service',
+    fails: { template: { service_account: '123-compute@developer.gserviceaccount.com' } },
+    passes: { template: { service_account: 'k8s-fortio@p.iam.gserviceaccount.com' } },
+  },
   CKV_GCP_29: { type: 'google_storage_bucket', fails: {}, passes: { uniform_bucket_level_access: true } },
   CKV_GCP_114: {
     type: 'google_storage_bucket',
