@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import type { Config } from '../lib/config/schema';
 import type { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
+import { CloudrunMeshStack } from './cloudrun-mesh';
+import { CloudrunMeshK8sStack } from './cloudrun-mesh-k8s';
 import { GkePlaygroundStack } from './gke-playground';
 import { IlpConnectorStack } from './ilp-connector';
 import { IlpConnectorAppStack } from './ilp-connector-app';
@@ -27,6 +29,13 @@ export function addBlueprints(scope: Construct, context: BlueprintContext, confi
     const app = new IlpConnectorAppStack(scope, context, config.ilpConnector);
     app.addDependency(infra);
     stacks.push(infra, app);
+  }
+  if (config.cloudrunMesh?.enabled) {
+    const infra = new CloudrunMeshStack(scope, context, config.cloudrunMesh);
+    const mesh = new CloudrunMeshK8sStack(scope, context, config.cloudrunMesh);
+    // The mesh objects name the Cloud Run services' URLs, which exist once cloudrun-mesh is applied.
+    mesh.addDependency(infra);
+    stacks.push(infra, mesh);
   }
   return stacks;
 }

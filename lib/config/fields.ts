@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { NODE_PROVISIONING, RELEASE_CHANNELS } from '../gke/options';
 import { PROJECT_OR_ACCOUNT_ID } from '../naming';
-import { parseCidr } from '../network/ipv4';
+import { isRfc1918, parseCidr, parseIpv4 } from '../network/ipv4';
 
 /** Google Cloud project id: 6-30 characters, lowercase letters, digits and hyphens, starts with a letter. */
 export const projectId = z
@@ -28,6 +28,14 @@ export const ipv4Cidr = z
   .string()
   .refine((value) => parseCidr(value) !== undefined, {
     message: 'must be an IPv4 CIDR such as 10.0.0.0/24, with no host bits set',
+  });
+
+/** A private (RFC 1918) IPv4 address such as 10.128.0.50. */
+export const privateIpv4Address = z
+  .string()
+  .refine((value) => parseIpv4(value) !== undefined, { message: 'must be an IPv4 address such as 10.128.0.50', abort: true })
+  .refine((value) => isRfc1918(parseIpv4(value) ?? 0), {
+    message: 'must be a private address (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)',
   });
 
 /** RFC 1035 name as Compute Engine and GKE use it: lowercase, digits, hyphens, starts with a letter. */

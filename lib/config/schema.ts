@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cidrsOverlap, parseCidr } from '../network/ipv4';
+import { cloudrunMeshProblems, cloudrunMeshSchema } from './cloudrun-mesh';
 import { asRecord, regionOfZone } from './fields';
 import { gkePlaygroundSchema } from './gke-playground';
 import { globalShape } from './global';
@@ -21,6 +22,8 @@ export const configSchema = z.strictObject({
   irisMirror: irisMirrorSchema.prefault({ enabled: false }),
   skypilot: skypilotSchema.prefault({ enabled: false }),
   ilpConnector: ilpConnectorSchema.prefault({ enabled: false }),
+  /** Optional: its cluster, gateway address and workloads have no sensible defaults. */
+  cloudrunMesh: cloudrunMeshSchema.optional(),
 });
 
 export interface CrossFieldProblem {
@@ -67,6 +70,9 @@ export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
     const connector = asRecord(withDefaults(ilpConnectorSchema, root.ilpConnector));
     problems.push(...ilpConnectorProblems(connector, region));
     problems.push(...networkOverlaps(connector, ilpConnectorSchema.shape.network, 'ilpConnector'));
+  }
+  if (root.cloudrunMesh !== undefined) {
+    problems.push(...cloudrunMeshProblems(withDefaults(cloudrunMeshSchema, root.cloudrunMesh)));
   }
   return problems;
 }
@@ -130,6 +136,13 @@ export function configWarnings(config: Config): string[] {
     warnings.push(
       'ilpConnector.domain: unset, so the connector answers over plain HTTP on its default domain and the admin ' +
         'password travels in clear; set domain.name (with TLS) for anything beyond a test',
+    );
+  }
+  const mesh = config.cloudrunMesh;
+  if (mesh?.enabled && mesh.gateway.install && mesh.gateway.external && mesh.gateway.externalSourceRanges === undefined) {
+    warnings.push(
+      'cloudrunMesh.gateway.externalSourceRanges: unset, so any address reaches the public hgate load balancer ' +
+        '(istiod and the SNI ports, behind mTLS); list the ranges of the clients outside the VPC, or set external: false',
     );
   }
   return warnings;

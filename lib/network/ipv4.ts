@@ -37,3 +37,10 @@ export function cidrContains(cidr: Ipv4Cidr, address: number): boolean {
 export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
   return cidrContains(a, b.network) || cidrContains(b, a.network);
 }
+
+/** RFC 1918 private ranges: what internal load balancer addresses and connector ranges come from. */
+export const RFC1918_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((text) => parseCidr(text)!);
+
+export function isRfc1918(address: number): boolean {
+  return RFC1918_RANGES.some((range) => cidrContains(range, address));
+}

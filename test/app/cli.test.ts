@@ -54,7 +54,7 @@ describe('npm run synth', () => {
     const { code, out } = run(['--config', EXAMPLE_CONFIG]);
     expect(code).toBe(0);
     const relative = path.relative(process.cwd(), outdir);
-    expect(out.slice(0, 7)).toEqual([
+    expect(out.slice(0, 9)).toEqual([
       `state-bootstrap      1 resources  ${relative}/stacks/state-bootstrap/cdk.tf.json`,
       `gke-playground      11 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
       `iris-mirror         23 resources  ${relative}/stacks/iris-mirror/cdk.tf.json`,
@@ -62,8 +62,10 @@ describe('npm run synth', () => {
       `skypilot-app         9 resources  ${relative}/stacks/skypilot-app/cdk.tf.json`,
       `ilp-connector       31 resources  ${relative}/stacks/ilp-connector/cdk.tf.json`,
       `ilp-connector-app   15 resources  ${relative}/stacks/ilp-connector-app/cdk.tf.json`,
+      `cloudrun-mesh       14 resources  ${relative}/stacks/cloudrun-mesh/cdk.tf.json`,
+      `cloudrun-mesh-k8s   42 resources  ${relative}/stacks/cloudrun-mesh-k8s/cdk.tf.json`,
     ]);
-    expect(out[7]).toMatch(/^gke-playground\/google_container_cluster\.cluster: CKV_GCP_1 waived: low-cost playground/);
+    expect(out[9]).toMatch(/^gke-playground\/google_container_cluster\.cluster: CKV_GCP_1 waived: low-cost playground/);
   });
 
   test('replaces the output directory, dropping stacks no longer enabled', () => {
@@ -82,7 +84,8 @@ describe('npm run synth', () => {
         .replace('gkePlayground:\n  enabled: true', 'gkePlayground:\n  enabled: false')
         .replace('irisMirror:\n  enabled: true', 'irisMirror:\n  enabled: false')
         .replace('skypilot:\n  enabled: true', 'skypilot:\n  enabled: false')
-        .replace('ilpConnector:\n  enabled: true', 'ilpConnector:\n  enabled: false'),
+        .replace('ilpConnector:\n  enabled: true', 'ilpConnector:\n  enabled: false')
+        .replace('cloudrunMesh:\n  enabled: true', 'cloudrunMesh:\n  enabled: false'),
     );
     expect(run([`--config=${onlyState}`]).out[0]).toMatch(/^state-bootstrap/);
     expect(run([], { BLUEPRINT_CONFIG: onlyState }).out).toEqual([expect.stringMatching(/^state-bootstrap /)]);

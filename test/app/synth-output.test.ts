@@ -74,10 +74,14 @@ describe('synthesized output of every stack', () => {
     expect(app).not.toMatch(/^\s*(kubernetes|set|set_sensitive) \{/m);
     // Written as an object, `manifest` would come out with lists as {0 = ...} maps and numeric strings unquoted;
     // yamldecode("...") of one YAML line keeps it exact.
-    const connector = fs.readFileSync(path.join(hcl.outdir, 'stacks', 'ilp-connector-app', 'cdk.tf'), 'utf8');
-    const manifests = connector.match(/^manifest = .*$/gm) ?? [];
-    expect(manifests).toHaveLength(4);
-    for (const line of manifests) expect(line).toMatch(/^manifest = "\$\{yamldecode\("\{ apiVersion: [^"]*"\)\}"$/);
+    for (const [stack, count] of [['ilp-connector-app', 4], ['cloudrun-mesh-k8s', 19]] as const) {
+      const hclText = fs.readFileSync(path.join(hcl.outdir, 'stacks', stack, 'cdk.tf'), 'utf8');
+      const manifests = hclText.match(/^manifest = .*$/gm) ?? [];
+      expect({ stack, manifests: manifests.length }).toEqual({ stack, manifests: count });
+      // Quotes inside are only those of interpolated expressions (a Cloud Run URL host): ${...("...")...}.
+      const literalText = (line: string) => line.replace(/\$\{element\(.*?\), 0\)\}/g, '');
+      for (const line of manifests) expect(literalText(line)).toMatch(/^manifest = "\$\{yamldecode\("\{ apiVersion: [^"]*"\)\}"$/);
+    }
   });
 
   test('provider versions are pinned as the prebuilt bindings pin them', () => {

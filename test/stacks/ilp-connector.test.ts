@@ -5,7 +5,7 @@ import { DomainMapping } from '@kubernetes-models/knative/serving.knative.dev/v1
 import { KnativeServing } from '@kubernetes-models/knative/operator.knative.dev/v1beta1/KnativeServing';
 import { parse } from 'yaml';
 import type { Waiver } from '../../lib/config/global';
-import { buildApp, exampleConfig, onlyResource, resourcesOf, TerraformJson } from '../support/app';
+import { buildApp, exampleConfig, manifestOf, onlyResource, resourcesOf, TerraformJson } from '../support/app';
 import { crdSchema, prunedFields, REFERENCE_CRDS } from '../support/crd';
 
 const PROJECT = 'example-project-123';
@@ -18,14 +18,6 @@ function connector(overrides: Record<string, unknown> = {}, waivers: Waiver[] = 
   built.json('ilp-connector');
   built.json('ilp-connector-app');
   return built;
-}
-
-/** The object of a kubernetes_manifest, written as yamldecode("<yaml>"). */
-function manifestOf(json: TerraformJson, name: string): Record<string, unknown> & { spec: Record<string, unknown> } {
-  const manifest = resourcesOf(json, 'kubernetes_manifest')[name].manifest as string;
-  const quoted = /^\$\{yamldecode\((".*")\)\}$/s.exec(manifest);
-  if (!quoted) throw new Error(`kubernetes_manifest.${name} is not yamldecode("..."): ${manifest.slice(0, 80)}`);
-  return parse(JSON.parse(quoted[1]) as string) as Record<string, unknown> & { spec: Record<string, unknown> };
 }
 
 interface Container {

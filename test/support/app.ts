@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
+import { parse } from 'yaml';
 import { loadConfig } from '../../lib/config/load';
 import { Config, configSchema } from '../../lib/config/schema';
 import { SecurityBaseline } from '../../lib/policy/baseline';
@@ -10,6 +11,8 @@ import { addBlueprints } from '../../stacks';
 export const EXAMPLE_CONFIG = path.join(__dirname, '..', '..', 'config', 'example.yaml');
 /** The stacks config/example.yaml enables, sorted. */
 export const EXAMPLE_STACKS = [
+  'cloudrun-mesh',
+  'cloudrun-mesh-k8s',
   'gke-playground',
   'ilp-connector',
   'ilp-connector-app',
@@ -81,4 +84,19 @@ export function onlyResource(json: TerraformJson, type: string): Record<string, 
 
 export function resourcesOf(json: TerraformJson, type: string): Record<string, Record<string, unknown>> {
   return json.resource?.[type] ?? {};
+}
+
+/** A Cloud Run URL host as the cloudrun-mesh-k8s stack computes it from a data source, for `manifestOf`. */
+const URL_HOST = /\$\{element\(split\("\.", trimprefix\(data\.google_cloud_run_v2_service\.service-([\w-]+)\.uri, "https:\/\/"\)\), 0\)\}/g;
+
+/**
+ * The object of a kubernetes_manifest, written as yamldecode("<yaml>"). A Cloud Run service's URL host, read from its
+ * data source at plan time, reads as `<service>-urlhost`.
+ */
+export function manifestOf(json: TerraformJson, name: string): Record<string, unknown> & { spec: Record<string, unknown> } {
+  const manifest = resourcesOf(json, 'kubernetes_manifest')[name]?.manifest;
+  if (typeof manifest !== 'string') throw new Error(`no kubernetes_manifest.${name}`);
+  const quoted = /^\$\{yamldecode\((".*")\)\}$/s.exec(manifest.replace(URL_HOST, '$1-urlhost'));
+  if (!quoted) throw new Error(`kubernetes_manifest.${name} is not yamldecode("..."): ${manifest.slice(0, 80)}`);
+  return parse(JSON.parse(quoted[1]) as string) as Record<string, unknown> & { spec: Record<string, unknown> };
 }

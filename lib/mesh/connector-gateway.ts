@@ -1,0 +1,234 @@
+import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
+import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
+import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
+import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { ServiceV1, ServiceV1SpecPort } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Construct } from 'constructs';
+import { ValidatedManifest } from '../k8s/manifest';
+import { ClusterGrant, NamespacedGrant, PolicyRule, RbacSubject } from '../k8s/rbac';
+import { MESH_GATEWAY } from './names';
+
+export interface MeshConnectorGatewayProps {
+  /** The gate image (krun cmd/gate), pinned. */
+  readonly image: string;
+  /** Reserved address of the internal load balancer (internal-hgate). */
+  readonly internalAddress: string;
+  /** Also create the public load balancer `hgate`. */
+  readonly external: boolean;
+  /** Sources the public load balancer admits. @default any */
+  readonly externalSourceRanges?: readonly string[];
+  /**
+   * Who may read the mesh settings in istio-system (mesh-env, the root CA, the gateway's Services): the Cloud Run
+   * services' Google accounts. The seed grants this to every authenticated user, which on GKE is any Google account.
+   */
+  readonly meshSettingsReaders: readonly RbacSubject[];
+}
+
+const { namespace, name } = MESH_GATEWAY;
+const SELECTOR = { app: name };
+const LABELS = { 'app.kubernetes.io/part-of': 'cloudrun-mesh' };
+/** The gate's identity: its pod runs as istio-system/default. */
+const GATE: RbacSubject = { kind: 'ServiceAccount', name: MESH_GATEWAY.serviceAccount, namespace };
+const ISTIOD_HOST = 'istiod.istio-system.svc.cluster.local';
+const ALL_WRITE_VERBS = ['get', 'list', 'watch', 'update', 'patch', 'create', 'delete'];
+
+/** Gateway ports: SNI routing (east-west style), HBONE, reverse HTTP/2 connections and istiod. */
+const PORTS = {
+  tls: { name: 'tls', port: 15443 },
+  tlsTunnel: { name: 'tls-tun', port: MESH_GATEWAY.sniTunnelPort },
+  hbone: { name: 'https-hbone', port: 15008 },
+  h2r: { name: 'https-h2r', port: 15441 },
+  https: { name: 'https', port: 443, targetPort: '8443' },
+  http: { name: 'http', port: 80, targetPort: '8080' },
+  istiod: { name: 'tls-istiod', port: 15012 },
+} satisfies Record<string, ServiceV1SpecPort>;
+
+/**
+ * The krun "mesh connector" (hgate) in istio-system, the seed's `kubectl apply -k manifests/`: the gate Deployment, its
+ * public and internal load balancers, its RBAC (it registers WorkloadEntries and reads endpoints), and the Gateway,
+ * VirtualService and DestinationRule that pass istiod's port 15012 through it. The gate writes istio-system/mesh-env
+ * with the addresses and root certificate the Cloud Run launchers read.
+ */
+export class MeshConnectorGateway extends Construct {
+  readonly deployment: DeploymentV1;
+
+  constructor(scope: Construct, id: string, props: MeshConnectorGatewayProps) {
+    super(scope, id);
+    this.addRbac(props.meshSettingsReaders);
+
+    this.deployment = new DeploymentV1(this, 'deployment', {
+      metadata: { name, namespace, labels: LABELS },
+      spec: {
+        replicas: '1',
+        selector: { matchLabels: SELECTOR },
+        template: {
+          metadata: {
+            labels: { ...SELECTOR, istio: name, version: 'v2.2' },
+            annotations: { 'inject.istio.io/templates': 'gateway' },
+          },
+          spec: {
+            serviceAccountName: MESH_GATEWAY.serviceAccount,
+            container: [
+              {
+                name: 'istio-proxy',
+                image: props.image,
+                env: [{ name: 'WORKLOAD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+                port: [
+                  { name: PORTS.tls.name, containerPort: PORTS.tls.port },
+                  { name: PORTS.h2r.name, containerPort: PORTS.h2r.port },
+                ],
+                resources: { requests: { cpu: '10m', memory: '512Mi' }, limits: { cpu: '4', memory: '8G' } },
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    const serviceLabels = { ...LABELS, 'topology.istio.io/network': 'hbone' };
+    if (props.external) {
+      new ServiceV1(this, 'external', {
+        metadata: { name, namespace, labels: serviceLabels },
+        spec: {
+          type: 'LoadBalancer',
+          selector: SELECTOR,
+          loadBalancerSourceRanges: props.externalSourceRanges ? [...props.externalSourceRanges] : undefined,
+          port: [PORTS.tls, PORTS.hbone, PORTS.h2r, PORTS.https, PORTS.http, PORTS.istiod],
+        },
+      });
+    }
+    new ServiceV1(this, 'internal', {
+      metadata: {
+        name: MESH_GATEWAY.internalService,
+        namespace,
+        labels: serviceLabels,
+        annotations: {
+          'networking.gke.io/load-balancer-type': 'Internal',
+          'cloud.google.com/load-balancer-type': 'Internal',
+          // Cloud Run in other regions reaches it too.
+          'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
+        },
+      },
+      spec: {
+        type: 'LoadBalancer',
+        selector: SELECTOR,
+        loadBalancerIp: props.internalAddress,
+        port: [PORTS.tls, PORTS.tlsTunnel, PORTS.hbone, PORTS.h2r, PORTS.istiod],
+      },
+    });
+
+    this.addIstiodPassthrough();
+  }
+
+  private addRbac(meshSettingsReaders: readonly RbacSubject[]): void {
+    const endpointsGet: PolicyRule = { apiGroups: [''], resources: ['services', 'endpoints'], verbs: ['get'] };
+    const workloadEntries: PolicyRule = {
+      apiGroups: ['networking.istio.io'],
+      resources: ['workloadentries', 'workloadgroups'],
+      verbs: ALL_WRITE_VERBS,
+    };
+    new ClusterGrant(this, 'autoregistration', {
+      name: 'autoregistration',
+      bindingName: 'hgate-autoregistration',
+      labels: LABELS,
+      rules: [
+        endpointsGet,
+        workloadEntries,
+        { apiGroups: [''], resources: ['services', 'endpoints'], verbs: ALL_WRITE_VERBS },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ALL_WRITE_VERBS },
+      ],
+      subjects: [GATE],
+    });
+    new ClusterGrant(this, 'discovery', {
+      name: 'discovery',
+      bindingName: 'hgate-discovery',
+      labels: LABELS,
+      rules: [
+        endpointsGet,
+        workloadEntries,
+        { apiGroups: [''], resources: ['pods', 'nodes', 'services', 'namespaces', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      ],
+      subjects: [GATE],
+    });
+    new NamespacedGrant(this, 'tokens', {
+      name: 'hgate-default-tokens',
+      bindingName: 'hgate-tokens-default',
+      namespace,
+      labels: LABELS,
+      rules: [
+        { apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: ['default'], verbs: ['create', 'get'] },
+        { apiGroups: [''], resources: ['configmaps'], resourceNames: ['istio-ca-root-cert', 'krun'], verbs: ['get'] },
+      ],
+      subjects: [GATE],
+    });
+    new NamespacedGrant(this, 'service-view', {
+      name: 'hgate-service-view',
+      namespace,
+      labels: LABELS,
+      rules: [
+        { apiGroups: [''], resources: ['configmaps', 'services', 'endpoints'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
+      ],
+      subjects: [GATE],
+    });
+    new NamespacedGrant(this, 'mesh-settings', {
+      name: 'istio-autoconf',
+      bindingName: 'istio-autoconf-all',
+      namespace,
+      labels: LABELS,
+      rules: [
+        {
+          apiGroups: [''],
+          resources: ['configmaps'],
+          resourceNames: ['mesh-env', 'env-asm-managed', 'istio-ca-root-cert', 'istio'],
+          verbs: ['get'],
+        },
+        // The launcher finds the gateway's load balancer addresses here.
+        { apiGroups: [''], resources: ['services'], verbs: ['get', 'list'] },
+      ],
+      subjects: meshSettingsReaders,
+    });
+  }
+
+  /** istiod's XDS and CA port 15012, passed through the gateway by SNI (the seed's hgate/istio.yaml). */
+  private addIstiodPassthrough(): void {
+    const gatewayName = 'hgate-istiod';
+    new ValidatedManifest(this, 'istiod-gateway', {
+      model: new Gateway({
+        metadata: { name: gatewayName, namespace },
+        spec: {
+          selector: { istio: name },
+          servers: [
+            { port: { number: 15012, name: 'tls-istiod', protocol: 'TLS' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] },
+            { port: { number: 15008, name: 'https', protocol: 'HTTPS' }, tls: { mode: 'ISTIO_MUTUAL' }, hosts: ['*'] },
+          ],
+        },
+      }),
+    });
+    new ValidatedManifest(this, 'istiod-route', {
+      model: new VirtualService({
+        metadata: { name: gatewayName, namespace },
+        spec: {
+          hosts: ['*'],
+          gateways: [gatewayName],
+          tls: [
+            {
+              match: [{ port: 15012, sniHosts: ['istiod.istio-system.svc'] }],
+              route: [{ destination: { host: ISTIOD_HOST, port: { number: 15012 } } }],
+            },
+          ],
+        },
+      }),
+    });
+    new ValidatedManifest(this, 'istiod-destination', {
+      model: new DestinationRule({
+        metadata: { name: gatewayName, namespace },
+        spec: {
+          host: ISTIOD_HOST,
+          // The gateway hands istiod the client's own TLS stream.
+          trafficPolicy: { portLevelSettings: [{ port: { number: 15012 }, tls: { mode: 'DISABLE' } }] },
+        },
+      }),
+    });
+  }
+}

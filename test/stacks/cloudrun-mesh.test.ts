@@ -1,0 +1,525 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
+import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
+import { ServiceEntry } from '@kubernetes-models/istio/networking.istio.io/v1beta1/ServiceEntry';
+import { Sidecar } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Sidecar';
+import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
+import { WorkloadEntry } from '@kubernetes-models/istio/networking.istio.io/v1beta1/WorkloadEntry';
+import { WorkloadGroup } from '@kubernetes-models/istio/networking.istio.io/v1beta1/WorkloadGroup';
+import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
+import type { Waiver } from '../../lib/config/global';
+import { launcherDefaults, namespaceAccountId } from '../../lib/mesh/names';
+import { buildApp, exampleConfig, manifestOf, resourcesOf, TerraformJson } from '../support/app';
+import { crdSchema, prunedFields, REFERENCE_CRDS } from '../support/crd';
+
+const PROJECT = 'example-project-123';
+const GSA = `k8s-fortio@${PROJECT}.iam.gserviceaccount.com`;
+const RBAC_NAME = `gsa-${PROJECT}`;
+
+type Attrs = Record<string, unknown>;
+
+/** Both stacks built and synthesized (the baseline reports its findings during synthesis). */
+function mesh(overrides: Record<string, unknown> = {}, waivers: Waiver[] = []) {
+  const config = exampleConfig({ cloudrunMesh: overrides });
+  const built = buildApp({ ...config, policy: { waivers: [...config.policy.waivers, ...waivers] } });
+  built.json('cloudrun-mesh');
+  built.json('cloudrun-mesh-k8s');
+  return built;
+}
+
+const example = exampleConfig().cloudrunMesh!;
+/** The example's first workload with changes. */
+const workload = (changes: Attrs) => ({ ...example.workloads[0], ...changes });
+
+function resource(json: TerraformJson, type: string, name: string): Attrs {
+  const found = resourcesOf(json, type)[name];
+  if (!found) throw new Error(`no ${type}.${name} (have ${Object.keys(resourcesOf(json, type)).join(', ')})`);
+  return found;
+}
+
+interface RunService {
+  ingress: string;
+  deletion_protection: boolean;
+  template: {
+    service_account: string;
+    execution_environment: string;
+    max_instance_request_concurrency: number;
+    timeout: string;
+    scaling: { min_instance_count: number; max_instance_count?: number };
+    vpc_access: { connector: string; egress: string };
+    containers: {
+      image: string;
+      ports: { name: string; container_port: number };
+      resources: { limits: Record<string, string> };
+      env: { name: string; value?: string; value_source?: unknown }[];
+    }[];
+  };
+}
+
+const runService = (json: TerraformJson, name: string) =>
+  resource(json, 'google_cloud_run_v2_service', `services_${name}`) as unknown as RunService;
+const envOf = (service: RunService) =>
+  Object.fromEntries(service.template.containers[0].env.map((e) => [e.name, e.value ?? e.value_source]));
+const invokers = (json: TerraformJson, name: string) =>
+  Object.entries(resourcesOf(json, 'google_cloud_run_v2_service_iam_member'))
+    .filter(([key]) => key.startsWith(`services_${name}_`))
+    .map(([, binding]) => binding.member)
+    .sort();
+
+/** The rules of a kubernetes Role (typed resource), as the seed writes them. */
+const rulesOf = (role: Attrs) =>
+  (role.rule as Attrs[]).map((r) => ({ apiGroups: r.api_groups, resources: r.resources, resourceNames: r.resource_names, verbs: r.verbs }));
+
+describe('cloudrun-mesh (seed 001)', () => {
+  const built = mesh();
+  const infra = built.json('cloudrun-mesh');
+  const k8s = built.json('cloudrun-mesh-k8s');
+
+  test('snapshots', () => {
+    expect(infra).toMatchSnapshot('cloudrun-mesh');
+    expect(k8s).toMatchSnapshot('cloudrun-mesh-k8s');
+  });
+
+  test('no baseline finding', () => {
+    expect(built.baseline.violations).toEqual([]);
+  });
+
+  test('a Google account k8s-<namespace> per namespace, viewer of the clusters', () => {
+    const accounts = resourcesOf(infra, 'google_service_account');
+    expect(Object.keys(accounts)).toEqual(['k8s-fortio']);
+    expect(accounts['k8s-fortio']).toMatchObject({
+      account_id: 'k8s-fortio',
+      display_name: 'Service account with access to fortio k8s namespace',
+    });
+    const grants = Object.values(resourcesOf(infra, 'google_project_iam_member'));
+    expect(grants).toEqual([
+      expect.objectContaining({ role: 'roles/container.clusterViewer', member: '${google_service_account.k8s-fortio.member}' }),
+    ]);
+  });
+
+  test('the Serverless VPC Access connector serverlesscon on the cluster network, a /28', () => {
+    expect(resource(infra, 'google_vpc_access_connector', 'connector')).toMatchObject({
+      name: 'serverlesscon',
+      region: 'us-central1',
+      network: 'default',
+      ip_cidr_range: '10.8.0.0/28',
+      min_instances: 2,
+      max_instances: 10,
+    });
+    expect(resource(infra, 'google_project_service', 'project_vpcaccess')).toMatchObject({ service: 'vpcaccess.googleapis.com' });
+  });
+
+  test("the internal gateway's address is reserved in the cluster's subnetwork", () => {
+    expect(resource(infra, 'google_compute_address', 'gateway-address')).toMatchObject({
+      name: 'internal-hgate',
+      address_type: 'INTERNAL',
+      address: '10.128.0.50',
+      subnetwork: 'default',
+      region: 'us-central1',
+    });
+  });
+
+  test("each Cloud Run service: the seed's gcloud alpha run deploy and Makefile sizing", () => {
+    for (const name of ['cloudrun', 'cloudrun2']) {
+      const service = runService(infra, name);
+      expect(service).toMatchObject({
+        name,
+        location: 'us-central1',
+        ingress: 'INGRESS_TRAFFIC_INTERNAL_ONLY',
+        deletion_protection: false,
+        template: {
+          // --execution-environment=gen2 --service-account=k8s-fortio@...
+          execution_environment: 'EXECUTION_ENVIRONMENT_GEN2',
+          service_account: '${google_service_account.k8s-fortio.email}',
+          // --concurrency 10 --timeout 900 --min-instances 1
+          max_instance_request_concurrency: 10,
+          timeout: '900s',
+          scaling: { min_instance_count: 1 },
+          // --vpc-connector .../connectors/serverlesscon
+          vpc_access: { connector: '${google_vpc_access_connector.connector.id}', egress: 'PRIVATE_RANGES_ONLY' },
+        },
+      });
+      const [container] = service.template.containers;
+      // --use-http2 --port 15009, --cpu 1 --memory 1G
+      expect(container.ports).toEqual({ name: 'h2c', container_port: 15009 });
+      expect(container.resources.limits).toEqual({ cpu: '1', memory: '1G' });
+      expect(container.image).toBe('us-central1-docker.pkg.dev/example-project-123/krun/fortio-mesh:54beb8e');
+      // The launcher derives the namespace from k8s-fortio@ and the name from the service: only the cluster is set.
+      expect(envOf(service)).toEqual({ CLUSTER_NAME: 'asm-cr', CLUSTER_LOCATION: 'us-central1-c' });
+    }
+  });
+
+  test('only the mesh identities may invoke the services; nobody else', () => {
+    expect(invokers(infra, 'cloudrun')).toEqual([
+      `serviceAccount:${PROJECT}.svc.id.goog[istio-system/default]`,
+      'serviceAccount:service-${data.google_project.project-number.number}@gcp-sa-meshdataplane.iam.gserviceaccount.com',
+    ]);
+    for (const binding of Object.values(resourcesOf(infra, 'google_cloud_run_v2_service_iam_member'))) {
+      expect(binding.role).toBe('roles/run.invoker');
+    }
+  });
+
+  test('the workload namespace joins the mesh revision from config', () => {
+    const namespace = resource(k8s, 'kubernetes_namespace_v1', 'namespace-fortio');
+    expect(namespace.metadata).toEqual({ name: 'fortio', labels: { 'istio.io/rev': 'asm-managed' } });
+  });
+
+  test("the Google account's RBAC in its namespace: Role and RoleBinding gsa-<project>", () => {
+    const role = resource(k8s, 'kubernetes_role_v1', 'namespace-fortio_google-account_role');
+    expect(role.metadata).toMatchObject({ name: RBAC_NAME, namespace: 'fortio' });
+    expect(rulesOf(role)).toEqual([
+      { apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: ['default'], verbs: ['create', 'get'] },
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['mesh-env'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['sshdebug'], verbs: ['get'] },
+    ]);
+    const binding = resource(k8s, 'kubernetes_role_binding_v1', 'namespace-fortio_google-account_binding');
+    expect(binding).toMatchObject({
+      metadata: { name: RBAC_NAME, namespace: 'fortio' },
+      role_ref: { api_group: 'rbac.authorization.k8s.io', kind: 'Role', name: RBAC_NAME },
+      subject: [{ kind: 'User', name: GSA, api_group: 'rbac.authorization.k8s.io' }],
+    });
+  });
+
+  test('the WorkloadGroup ties the Google account to the namespace', () => {
+    const group = manifestOf(k8s, 'namespace-fortio_workload-group');
+    expect(group).toEqual({
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'WorkloadGroup',
+      metadata: { name: RBAC_NAME, namespace: 'fortio' },
+      spec: {
+        metadata: {
+          labels: { 'cr-google-service-account': `k8s-fortio.${PROJECT}` },
+          annotations: { 'security.cloud.google.com/IdentityProvider': 'google' },
+        },
+        template: { serviceAccount: GSA },
+      },
+    });
+  });
+
+  test('the mesh connector gateway: hgate Deployment, external and internal load balancers', () => {
+    const deployment = resource(k8s, 'kubernetes_deployment_v1', 'gateway_deployment') as {
+      metadata: Attrs;
+      spec: { replicas: string; template: { metadata: Attrs; spec: { service_account_name: string; container: Attrs[] } } };
+    };
+    expect(deployment.metadata).toMatchObject({ name: 'hgate', namespace: 'istio-system' });
+    expect(deployment.spec.replicas).toBe('1');
+    expect(deployment.spec.template.metadata).toEqual({
+      labels: { app: 'hgate', istio: 'hgate', version: 'v2.2' },
+      annotations: { 'inject.istio.io/templates': 'gateway' },
+    });
+    expect(deployment.spec.template.spec.service_account_name).toBe('default');
+    expect(deployment.spec.template.spec.container).toEqual([
+      {
+        name: 'istio-proxy',
+        image: 'us-central1-docker.pkg.dev/example-project-123/krun/gate:54beb8e',
+        env: [{ name: 'WORKLOAD_NAMESPACE', value_from: { field_ref: { field_path: 'metadata.namespace' } } }],
+        port: [
+          { name: 'tls', container_port: 15443 },
+          { name: 'https-h2r', container_port: 15441 },
+        ],
+        resources: { requests: { cpu: '10m', memory: '512Mi' }, limits: { cpu: '4', memory: '8G' } },
+      },
+    ]);
+
+    const ports = (service: Attrs) =>
+      ((service.spec as { port: Attrs[] }).port).map((p) => `${p.name}:${p.port}${p.target_port ? `->${p.target_port}` : ''}`);
+    const external = resource(k8s, 'kubernetes_service_v1', 'gateway_external');
+    expect(external.metadata).toMatchObject({ name: 'hgate', namespace: 'istio-system', labels: { 'topology.istio.io/network': 'hbone' } });
+    expect(external.spec).toMatchObject({ type: 'LoadBalancer', selector: { app: 'hgate' }, load_balancer_source_ranges: ['198.51.100.0/24'] });
+    expect(ports(external)).toEqual(['tls:15443', 'https-hbone:15008', 'https-h2r:15441', 'https:443->8443', 'http:80->8080', 'tls-istiod:15012']);
+
+    const internal = resource(k8s, 'kubernetes_service_v1', 'gateway_internal');
+    expect(internal.metadata).toMatchObject({
+      name: 'internal-hgate',
+      namespace: 'istio-system',
+      annotations: {
+        'networking.gke.io/load-balancer-type': 'Internal',
+        'cloud.google.com/load-balancer-type': 'Internal',
+        'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
+      },
+    });
+    expect(internal.spec).toMatchObject({ type: 'LoadBalancer', load_balancer_ip: '10.128.0.50', selector: { app: 'hgate' } });
+    expect(ports(internal)).toEqual(['tls:15443', 'tls-tun:15442', 'https-hbone:15008', 'https-h2r:15441', 'tls-istiod:15012']);
+  });
+
+  test("the gateway's RBAC, as the seed's kustomization names it", () => {
+    const names = (type: string) => Object.values(resourcesOf(k8s, type)).map((r) => (r.metadata as Attrs).name).sort();
+    expect(names('kubernetes_cluster_role_v1')).toEqual(['autoregistration', 'discovery']);
+    expect(names('kubernetes_cluster_role_binding_v1')).toEqual(['hgate-autoregistration', 'hgate-discovery']);
+    expect(names('kubernetes_role_v1')).toEqual(['gsa-example-project-123', 'hgate-default-tokens', 'hgate-service-view', 'istio-autoconf']);
+    expect(names('kubernetes_role_binding_v1')).toEqual([
+      'gsa-example-project-123',
+      'hgate-service-view',
+      'hgate-tokens-default',
+      'istio-autoconf-all',
+    ]);
+    for (const binding of ['gateway_autoregistration_binding', 'gateway_discovery_binding']) {
+      expect(resource(k8s, 'kubernetes_cluster_role_binding_v1', binding).subject).toEqual([
+        { kind: 'ServiceAccount', name: 'default', namespace: 'istio-system' },
+      ]);
+    }
+    expect(rulesOf(resource(k8s, 'kubernetes_role_v1', 'gateway_tokens_role'))).toEqual([
+      { apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: ['default'], verbs: ['create', 'get'] },
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['istio-ca-root-cert', 'krun'], verbs: ['get'] },
+    ]);
+    // The seed grants the mesh settings to system:authenticated, which on GKE is any Google account.
+    expect(resource(k8s, 'kubernetes_role_binding_v1', 'gateway_mesh-settings_binding').subject).toEqual([
+      { kind: 'User', name: GSA, api_group: 'rbac.authorization.k8s.io' },
+    ]);
+  });
+
+  test("istiod's port 15012 passes through the gateway", () => {
+    expect(manifestOf(k8s, 'gateway_istiod-gateway').spec).toEqual({
+      selector: { istio: 'hgate' },
+      servers: [
+        { port: { number: 15012, name: 'tls-istiod', protocol: 'TLS' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] },
+        { port: { number: 15008, name: 'https', protocol: 'HTTPS' }, tls: { mode: 'ISTIO_MUTUAL' }, hosts: ['*'] },
+      ],
+    });
+    expect(manifestOf(k8s, 'gateway_istiod-route').spec).toEqual({
+      hosts: ['*'],
+      gateways: ['hgate-istiod'],
+      tls: [
+        {
+          match: [{ port: 15012, sniHosts: ['istiod.istio-system.svc'] }],
+          route: [{ destination: { host: 'istiod.istio-system.svc.cluster.local', port: { number: 15012 } } }],
+        },
+      ],
+    });
+    expect(manifestOf(k8s, 'gateway_istiod-destination')).toMatchObject({
+      metadata: { name: 'hgate-istiod', namespace: 'istio-system' },
+      spec: { trafficPolicy: { portLevelSettings: [{ port: { number: 15012 }, tls: { mode: 'DISABLE' } }] } },
+    });
+  });
+
+  test('each Cloud Run service gets the SNI objects of the seed template, named after its URL host', () => {
+    const host = 'cloudrun-urlhost.fortio.svc.cluster.local';
+    const labels = { 'service.istio.io/canonical-name': 'cloudrun', 'mesh-cloudrun': 'cloudrun' };
+    for (const [id, name] of [['mesh-cloudrun_url-service', 'cloudrun-urlhost'], ['mesh-cloudrun_service', 'cloudrun']]) {
+      const service = resource(k8s, 'kubernetes_service_v1', id);
+      expect(JSON.stringify(service.metadata)).toContain(name === 'cloudrun' ? '"name":"cloudrun"' : 'service-cloudrun.uri');
+      expect(service.metadata).toMatchObject({ namespace: 'fortio', labels });
+      expect(service.spec).toEqual({ selector: { app: 'cloudrun' }, port: [{ name: 'http', port: 8080, target_port: '15443' }] });
+    }
+    expect(manifestOf(k8s, 'mesh-cloudrun_route')).toMatchObject({
+      metadata: { name: 'cloudrun', namespace: 'fortio', labels },
+      spec: { hosts: ['cloudrun', 'cloudrun.fortio', 'cloudrun.fortio.svc'], http: [{ route: [{ destination: { host } }] }] },
+    });
+    // The template hard-codes `fortio` in these hosts; they follow the workload's namespace (see the variant below).
+    expect(manifestOf(k8s, 'mesh-cloudrun_destination').spec).toEqual({ host, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+    expect(manifestOf(k8s, 'mesh-cloudrun_peer-authentication').spec).toEqual({
+      selector: { matchLabels: { app: 'cloudrun' } },
+      portLevelMtls: { '15003': { mode: 'STRICT' } },
+    });
+    expect(manifestOf(k8s, 'mesh-cloudrun_workload-entry')).toEqual({
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'WorkloadEntry',
+      metadata: { name: 'cloudrun-sni', namespace: 'fortio', labels: { 'service.istio.io/canonical-name': 'cloudrun', app: 'cloudrun' } },
+      spec: { serviceAccount: 'default', address: '10.128.0.50', ports: { http: 15442 } },
+    });
+    expect(manifestOf(k8s, 'mesh-cloudrun_service-entry').spec).toEqual({
+      hosts: [host],
+      location: 'MESH_INTERNAL',
+      ports: [{ number: 8080, name: 'http', protocol: 'HTTP' }],
+      resolution: 'STATIC',
+      workloadSelector: { labels: { app: 'cloudrun' } },
+    });
+    expect(manifestOf(k8s, 'mesh-cloudrun_sidecar').spec).toEqual({
+      workloadSelector: { labels: { app: 'cloudrun' } },
+      ingress: [
+        {
+          port: { number: 15003, protocol: 'HTTP', name: 'http-testsidecar2' },
+          bind: '127.0.0.1',
+          defaultEndpoint: '127.0.0.1:8080',
+          captureMode: 'NONE',
+        },
+      ],
+    });
+  });
+
+  test("the URL host is the seed's K_SERVICE: the service URL without https:// and the domain", () => {
+    const data = (k8s.data?.google_cloud_run_v2_service ?? {})['service-cloudrun'];
+    expect(data).toMatchObject({ name: 'cloudrun', location: 'us-central1', project: PROJECT });
+    const name = (resource(k8s, 'kubernetes_service_v1', 'mesh-cloudrun_url-service').metadata as Attrs).name;
+    expect(name).toBe('${element(split(".", trimprefix(data.google_cloud_run_v2_service.service-cloudrun.uri, "https://")), 0)}');
+  });
+
+  test("the seed's weighted route: myservice sends 25% to cloudrun and 75% to cloudrun2", () => {
+    const service = resource(k8s, 'kubernetes_service_v1', 'route-fortio-myservice_service');
+    expect(service).toMatchObject({
+      metadata: { name: 'myservice', namespace: 'fortio' },
+      spec: { port: [{ name: 'http', port: 8080, target_port: '15443' }] },
+    });
+    expect(manifestOf(k8s, 'route-fortio-myservice_route').spec).toEqual({
+      hosts: ['myservice', 'myservice.fortio.svc'],
+      http: [
+        {
+          route: [
+            { destination: { host: 'cloudrun-urlhost.fortio.svc.cluster.local' }, weight: 25 },
+            { destination: { host: 'cloudrun2-urlhost.fortio.svc.cluster.local' }, weight: 75 },
+          ],
+        },
+      ],
+    });
+  });
+
+  test("the in-cluster fortio sample, in the mesh with mTLS required", () => {
+    const deployment = resource(k8s, 'kubernetes_deployment_v1', 'fortio_deployment') as {
+      metadata: Attrs;
+      spec: { template: { metadata: Attrs; spec: { container: Attrs[] } } };
+    };
+    expect(deployment.metadata).toMatchObject({ name: 'fortio', namespace: 'fortio' });
+    expect(deployment.spec.template.metadata).toEqual({
+      labels: { app: 'fortio', version: 'v1', 'istio.io/rev': 'asm-managed' },
+      annotations: { 'sidecar.istio.io/proxyCPU': '10m' },
+    });
+    expect(deployment.spec.template.spec.container[0]).toMatchObject({
+      image: 'docker.io/fortio/fortio:1.69.4',
+      args: ['server'],
+      port: [{ name: 'http', container_port: 8080 }, { name: 'grpc', container_port: 8081 }, { container_port: 8079 }],
+      resources: { requests: { cpu: '10m', memory: '512Mi' }, limits: { cpu: '2', memory: '1G' } },
+    });
+    expect(resource(k8s, 'kubernetes_service_v1', 'fortio_service').spec).toEqual({
+      selector: { app: 'fortio' },
+      port: [{ name: 'http-echo', port: 8080 }],
+    });
+    expect(manifestOf(k8s, 'fortio_destination').spec).toEqual({ host: 'fortio', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+    expect(manifestOf(k8s, 'fortio_peer-authentication').spec).toEqual({
+      selector: { matchLabels: { app: 'fortio' } },
+      mtls: { mode: 'STRICT' },
+    });
+  });
+
+  test('every Istio object passes its model schema, read back from the output', () => {
+    const models: Record<string, new (data: never) => { validate(): void }> = {
+      VirtualService,
+      DestinationRule,
+      Gateway,
+      ServiceEntry,
+      WorkloadEntry,
+      WorkloadGroup,
+      Sidecar,
+      PeerAuthentication,
+    };
+    const names = Object.keys(resourcesOf(k8s, 'kubernetes_manifest'));
+    expect(names).toHaveLength(19);
+    for (const name of names) {
+      const object = manifestOf(k8s, name);
+      const Model = models[object.kind as string];
+      expect(() => new Model(object as never).validate()).not.toThrow();
+    }
+  });
+
+  const withUpstream = fs.existsSync(path.join(REFERENCE_CRDS, 'istio-sidecars.yaml')) ? test : test.skip;
+  withUpstream('the API server would keep every field (upstream Istio CRDs)', () => {
+    const files: Record<string, string> = {
+      VirtualService: 'istio-virtualservices.yaml',
+      DestinationRule: 'istio-destinationrules.yaml',
+      Gateway: 'istio-gateways.yaml',
+      ServiceEntry: 'istio-serviceentries.yaml',
+      WorkloadEntry: 'istio-workloadentries.yaml',
+      WorkloadGroup: 'istio-workloadgroups.yaml',
+      Sidecar: 'istio-sidecars.yaml',
+      PeerAuthentication: 'istio-peerauthentications.yaml',
+    };
+    for (const name of Object.keys(resourcesOf(k8s, 'kubernetes_manifest'))) {
+      const object = manifestOf(k8s, name);
+      const version = (object.apiVersion as string).split('/')[1];
+      expect({ name, pruned: prunedFields(object, crdSchema(files[object.kind as string], version)) }).toEqual({ name, pruned: [] });
+    }
+  });
+});
+
+describe('cloudrun-mesh variants', () => {
+  test('a namespace other than fortio: every host follows it (the template hard-codes fortio)', () => {
+    const built = mesh({ workloads: [workload({ namespace: 'shop' })], routes: [] });
+    const k8s = built.json('cloudrun-mesh-k8s');
+    const host = 'cloudrun-urlhost.shop.svc.cluster.local';
+    expect(manifestOf(k8s, 'mesh-cloudrun_destination').spec).toMatchObject({ host });
+    expect(manifestOf(k8s, 'mesh-cloudrun_service-entry').spec).toMatchObject({ hosts: [host] });
+    expect(JSON.stringify(resourcesOf(k8s, 'kubernetes_manifest'))).not.toMatch(/urlhost\.fortio|\.fortio\.svc\.cluster/);
+    expect(resource(built.json('cloudrun-mesh'), 'google_service_account', 'k8s-shop')).toMatchObject({ account_id: 'k8s-shop' });
+    // fortio still gets its namespace for the sample, without a Google account.
+    expect(Object.keys(resourcesOf(k8s, 'kubernetes_namespace_v1')).sort()).toEqual(['namespace-fortio', 'namespace-shop']);
+    expect(Object.keys(resourcesOf(k8s, 'kubernetes_role_v1'))).not.toContain('namespace-fortio_google-account_role');
+  });
+
+  test('unauthenticated access and public ingress only with waivers, which the baseline reports', () => {
+    const open = { workloads: [workload({ allowUnauthenticated: true, ingress: 'all' })], routes: [] };
+    const built = mesh(open);
+    const infra = built.json('cloudrun-mesh');
+    expect(invokers(infra, 'cloudrun')).toContain('allUsers');
+    expect(runService(infra, 'cloudrun').ingress).toBe('INGRESS_TRAFFIC_ALL');
+    expect(built.baseline.violations.map((v) => `${v.ruleId} ${v.address}`).sort()).toEqual([
+      'RUN-INGRESS-INTERNAL google_cloud_run_v2_service.services_cloudrun',
+      'RUN-PUBLIC-INVOKER google_cloud_run_v2_service_iam_member.services_cloudrun_invoker-all-users',
+    ]);
+    const waived = mesh(open, [
+      { rule: 'RUN-PUBLIC-INVOKER', stack: 'cloudrun-mesh', reason: 'ssh debugging through hbone needs it (seed 001)' },
+      { rule: 'RUN-INGRESS-INTERNAL', stack: 'cloudrun-mesh', reason: 'ssh debugging from outside the VPC (seed 001)' },
+    ]);
+    expect(waived.baseline.violations).toEqual([]);
+  });
+
+  test('SSH_AUTH comes from Secret Manager, readable by the service account on that secret only', () => {
+    const infra = mesh({ workloads: [workload({ sshAuthorizedKeySecret: 'fortio-ssh-key' })], routes: [] }).json('cloudrun-mesh');
+    expect(envOf(runService(infra, 'cloudrun')).SSH_AUTH).toEqual({ secret_key_ref: { secret: 'fortio-ssh-key', version: 'latest' } });
+    expect(Object.values(resourcesOf(infra, 'google_secret_manager_secret_iam_member'))).toEqual([
+      expect.objectContaining({
+        secret_id: 'fortio-ssh-key',
+        role: 'roles/secretmanager.secretAccessor',
+        member: 'serviceAccount:${google_service_account.k8s-fortio.email}',
+      }),
+    ]);
+    expect(resource(infra, 'google_project_service', 'project_secretmanager')).toMatchObject({ service: 'secretmanager.googleapis.com' });
+  });
+
+  test('WORKLOAD_NAMESPACE and WORKLOAD_NAME are set only where the launcher would derive something else', () => {
+    const longNamespace = 'payments-settlement-reconciliation';
+    const built = mesh({
+      workloads: [workload({ namespace: longNamespace }), workload({ name: 'v2--checkout', namespace: 'shop' })],
+      routes: [],
+    });
+    const infra = built.json('cloudrun-mesh');
+    const accountId = namespaceAccountId(longNamespace);
+    expect(accountId).toMatch(/^k8s-payments-settlement-[0-9a-f]{6}$/);
+    expect(accountId.length).toBeLessThanOrEqual(30);
+    expect(envOf(runService(infra, 'cloudrun'))).toEqual({
+      CLUSTER_NAME: 'asm-cr',
+      CLUSTER_LOCATION: 'us-central1-c',
+      WORKLOAD_NAMESPACE: longNamespace,
+    });
+    expect(envOf(runService(infra, 'v2--checkout'))).toEqual({
+      CLUSTER_NAME: 'asm-cr',
+      CLUSTER_LOCATION: 'us-central1-c',
+      WORKLOAD_NAME: 'v2--checkout',
+    });
+    expect(launcherDefaults('k8s-shop@p.iam.gserviceaccount.com', 'v2--checkout')).toEqual({ namespace: 'shop', name: 'checkout' });
+    expect(launcherDefaults('runner@p.iam.gserviceaccount.com', 'api')).toEqual({ namespace: 'default', name: 'api' });
+  });
+
+  test('a preinstalled gateway: no gate objects, no reserved address; the WorkloadEntries still use its address', () => {
+    const built = mesh({ gateway: { install: false, internalAddress: '10.128.0.60' } });
+    const infra = built.json('cloudrun-mesh');
+    const k8s = built.json('cloudrun-mesh-k8s');
+    expect(resourcesOf(infra, 'google_compute_address')).toEqual({});
+    expect(resourcesOf(k8s, 'kubernetes_deployment_v1')).not.toHaveProperty('gateway_deployment');
+    expect(Object.keys(resourcesOf(k8s, 'kubernetes_cluster_role_v1'))).toEqual([]);
+    expect(manifestOf(k8s, 'mesh-cloudrun_workload-entry').spec).toMatchObject({ address: '10.128.0.60' });
+  });
+
+  test('no public gateway, no fortio sample, in-cluster Istio without the managed data plane agent', () => {
+    const built = mesh({
+      gateway: { ...example.gateway, external: false },
+      fortio: { install: false },
+      invokers: { managedDataplane: false },
+    });
+    const infra = built.json('cloudrun-mesh');
+    const k8s = built.json('cloudrun-mesh-k8s');
+    expect(Object.keys(resourcesOf(k8s, 'kubernetes_service_v1'))).not.toContain('gateway_external');
+    expect(Object.keys(resourcesOf(k8s, 'kubernetes_deployment_v1'))).toEqual(['gateway_deployment']);
+    expect(invokers(infra, 'cloudrun')).toEqual([`serviceAccount:${PROJECT}.svc.id.goog[istio-system/default]`]);
+    expect(infra.data?.google_project).toBeUndefined();
+  });
+});
