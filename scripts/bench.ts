@@ -13,10 +13,11 @@ const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 7;
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1 (got ${runs})`);
 
-// "synth" is "<build> && node <bundle>": build once, time the node part.
+// "synth" is "<build steps> && node <bundle>": build once, time the node part.
 const synth: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.synth;
-const [build, run] = synth.split(' && ');
-const nodeArgs = run?.split(' ') ?? [];
+const steps = synth.split(' && ');
+const build = steps.slice(0, -1).join(' && ');
+const nodeArgs = steps.at(-1)?.split(' ') ?? [];
 if (nodeArgs[0] !== 'node') throw new Error(`expected "synth" to be "<build> && node <args>" (got "${synth}")`);
 execSync(build, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, PATH: `${ROOT}/node_modules/.bin:${process.env.PATH}` } });
 

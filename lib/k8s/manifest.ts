@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Fn, IResolvable, ITerraformDependable, Op, Token } from 'cdktf';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
@@ -60,13 +61,47 @@ export function manifestYaml(model: KubernetesModel): string {
   return text;
 }
 
+/** Words YAML 1.1 reads as booleans or null; plain names other than these need no parsing to know they stay text. */
+const YAML11_WORDS = /^(y|yes|n|no|true|false|on|off|null|~)$/i;
+const PLAIN_NAME = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+
 /** Whether YAML 1.1 reads `text`, written plain, back as the same string. */
 function plainInYaml11(text: string): boolean {
+  if (PLAIN_NAME.test(text)) return !YAML11_WORDS.test(text);
   try {
     return parse(text, { version: '1.1' }) === text;
   } catch {
     return false;
   }
+}
+
+/** Set by scripts/istio-validators.js in the synth bundle: the module of precompiled Istio validators beside it. */
+declare const PRECOMPILED_VALIDATORS: string | undefined;
+
+interface SchemaError {
+  readonly instancePath: string;
+  readonly message?: string;
+}
+type PrecompiledValidator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
+let precompiled: Record<string, PrecompiledValidator> | undefined;
+
+/**
+ * Checks `model` against its schema: with the validator scripts/istio-validators.js compiled ahead of time when the bundle has
+ * one (the same schema, without compiling it on every synth), else with the model's own validate().
+ */
+function validateModel(model: KubernetesModel): void {
+  if (typeof PRECOMPILED_VALIDATORS === 'string') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a generated module, present in the bundle only
+    precompiled ??= require(path.resolve(__dirname, PRECOMPILED_VALIDATORS)) as Record<string, PrecompiledValidator>;
+    const validator = precompiled[`${model.apiVersion}/${model.kind}`.replace(/[./]/g, '_')];
+    if (validator) {
+      if (!validator(model.toJSON())) {
+        throw new Error((validator.errors ?? []).map((e) => `data${e.instancePath} ${e.message ?? 'is invalid'}`).join(', '));
+      }
+      return;
+    }
+  }
+  model.validate();
 }
 
 export interface ValidatedManifestProps {
@@ -93,7 +128,7 @@ export class ValidatedManifest extends Construct {
     super(scope, id);
     const { model } = props;
     try {
-      model.validate();
+      validateModel(model);
     } catch (error) {
       const where = [model.metadata?.namespace, model.metadata?.name].filter(Boolean).join('/');
       throw new Error(`${model.kind} ${where} (${model.apiVersion}) is invalid: ${(error as Error).message}`);

@@ -1,12 +1,7 @@
-import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
-import { ServiceEntry } from '@kubernetes-models/istio/networking.istio.io/v1beta1/ServiceEntry';
-import { Sidecar } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Sidecar';
-import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
-import { WorkloadEntry } from '@kubernetes-models/istio/networking.istio.io/v1beta1/WorkloadEntry';
-import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
 import { ITerraformDependable } from 'cdktf';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
+import { istio } from '../k8s/istio';
 import { KubernetesModel, ValidatedManifest } from '../k8s/manifest';
 import { KRUN_PORTS, MESH_GATEWAY } from './names';
 
@@ -70,7 +65,7 @@ export class CloudRunMeshEntry extends Construct {
     meshService(this, 'service', { name: workload, namespace, labels, selector, dependsOn });
     manifest(
       'route',
-      new VirtualService({
+      istio.virtualService({
         metadata: { name: workload, namespace, labels },
         spec: {
           hosts: [workload, `${workload}.${namespace}`, `${workload}.${namespace}.svc`],
@@ -80,21 +75,21 @@ export class CloudRunMeshEntry extends Construct {
     );
     manifest(
       'destination',
-      new DestinationRule({
+      istio.destinationRule({
         metadata: { name: urlHost, namespace },
         spec: { host, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } },
       }),
     );
     manifest(
       'peer-authentication',
-      new PeerAuthentication({
+      istio.peerAuthentication({
         metadata: { name: urlHost, namespace },
         spec: { selector: { matchLabels: selector }, portLevelMtls: { [KRUN_PORTS.envoyInbound]: { mode: 'STRICT' } } },
       }),
     );
     manifest(
       'workload-entry',
-      new WorkloadEntry({
+      istio.workloadEntry({
         metadata: { name: `${workload}-sni`, namespace, labels: { ...canonical, ...selector } },
         spec: {
           serviceAccount: 'default',
@@ -105,7 +100,7 @@ export class CloudRunMeshEntry extends Construct {
     );
     manifest(
       'service-entry',
-      new ServiceEntry({
+      istio.serviceEntry({
         metadata: { name: urlHost, namespace, labels: canonical },
         spec: {
           hosts: [host],
@@ -119,7 +114,7 @@ export class CloudRunMeshEntry extends Construct {
     // Envoy on the Cloud Run side: HBONE delivers decrypted requests to 15003, which forwards to the app on 8080.
     manifest(
       'sidecar',
-      new Sidecar({
+      istio.sidecar({
         metadata: { name: urlHost, namespace },
         spec: {
           workloadSelector: { labels: selector },

@@ -1,9 +1,7 @@
-import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
-import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
-import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { ServiceV1, ServiceV1SpecPort } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
+import { istio } from '../k8s/istio';
 import { ValidatedManifest } from '../k8s/manifest';
 import { ClusterGrant, NamespacedGrant, PolicyRule, RbacSubject } from '../k8s/rbac';
 import { MESH_GATEWAY } from './names';
@@ -194,7 +192,7 @@ export class MeshConnectorGateway extends Construct {
   private addIstiodPassthrough(): void {
     const gatewayName = 'hgate-istiod';
     new ValidatedManifest(this, 'istiod-gateway', {
-      model: new Gateway({
+      model: istio.gateway({
         metadata: { name: gatewayName, namespace },
         spec: {
           selector: { istio: name },
@@ -206,7 +204,7 @@ export class MeshConnectorGateway extends Construct {
       }),
     });
     new ValidatedManifest(this, 'istiod-route', {
-      model: new VirtualService({
+      model: istio.virtualService({
         metadata: { name: gatewayName, namespace },
         spec: {
           hosts: ['*'],
@@ -221,7 +219,7 @@ export class MeshConnectorGateway extends Construct {
       }),
     });
     new ValidatedManifest(this, 'istiod-destination', {
-      model: new DestinationRule({
+      model: istio.destinationRule({
         metadata: { name: gatewayName, namespace },
         spec: {
           host: ISTIOD_HOST,

@@ -1,9 +1,8 @@
-import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
-import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
 import { ITerraformDependable } from 'cdktf';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
+import { istio } from '../k8s/istio';
 import { ValidatedManifest } from '../k8s/manifest';
 
 export interface FortioSampleProps {
@@ -61,14 +60,14 @@ export class FortioSample extends Construct {
       dependsOn,
     });
     new ValidatedManifest(this, 'destination', {
-      model: new DestinationRule({
+      model: istio.destinationRule({
         metadata: { name: NAME, namespace },
         spec: { host: NAME, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } },
       }),
       dependsOn,
     });
     new ValidatedManifest(this, 'peer-authentication', {
-      model: new PeerAuthentication({
+      model: istio.peerAuthentication({
         metadata: { name: NAME, namespace },
         spec: { selector: { matchLabels: SELECTOR }, mtls: { mode: 'STRICT' } },
       }),

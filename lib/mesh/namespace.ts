@@ -1,6 +1,6 @@
-import { WorkloadGroup } from '@kubernetes-models/istio/networking.istio.io/v1beta1/WorkloadGroup';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Construct } from 'constructs';
+import { istio } from '../k8s/istio';
 import { ValidatedManifest } from '../k8s/manifest';
 import { NamespacedGrant } from '../k8s/rbac';
 import { namespaceAccountEmail, namespaceAccountId, namespaceRbacName } from './names';
@@ -50,7 +50,7 @@ export class MeshNamespace extends Construct {
       dependsOn: [this.namespace],
     });
     new ValidatedManifest(this, 'workload-group', {
-      model: new WorkloadGroup({
+      model: istio.workloadGroup({
         metadata: { name, namespace: props.name },
         spec: {
           metadata: {

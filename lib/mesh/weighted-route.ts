@@ -1,6 +1,6 @@
-import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { istio } from '../k8s/istio';
 import { ValidatedManifest } from '../k8s/manifest';
 import { cloudRunMeshHost, meshService } from './cloud-run-entry';
 
@@ -31,7 +31,7 @@ export class WeightedRoute extends Construct {
     if (total !== 100) throw new Error(`route ${namespace}/${name}: backend weights add up to ${total}, not 100`);
     meshService(this, 'service', { name, namespace, dependsOn });
     new ValidatedManifest(this, 'route', {
-      model: new VirtualService({
+      model: istio.virtualService({
         metadata: { name, namespace },
         spec: {
           hosts: [name, `${name}.${namespace}.svc`],
