@@ -57,7 +57,7 @@ export class CloudrunMeshK8sStack extends BlueprintStack {
     }
 
     // K_SERVICE in the seed: the first label of the service's URL host (https://cloudrun-6c3hzwsnla-uc.a.run.app).
-    const urlHosts = new Map<string, string>();
+    const meshTargets = new Map<string, { urlHost: string; namespace: string }>();
     for (const workload of workloads) {
       const service = new DataGoogleCloudRunV2Service(this, `service-${workload.name}`, {
         name: workload.name,
@@ -65,7 +65,7 @@ export class CloudrunMeshK8sStack extends BlueprintStack {
         project: this.projectId,
       });
       const urlHost = Fn.element(Fn.split('.', Fn.trimprefix(service.uri, 'https://')), 0) as string;
-      urlHosts.set(workload.name, urlHost);
+      meshTargets.set(workload.name, { urlHost, namespace: workload.namespace });
       new CloudRunMeshEntry(this, `mesh-${workload.name}`, {
         workload: workload.name,
         namespace: workload.namespace,
@@ -76,11 +76,11 @@ export class CloudrunMeshK8sStack extends BlueprintStack {
     }
 
     for (const route of section.routes) {
-      const backends = route.backends.map((backend) => ({
-        urlHost: urlHosts.get(backend.workload)!,
-        namespace: namespaceOf(backend.workload),
-        weight: backend.weight,
-      }));
+      const backends = route.backends.map((backend) => {
+        const target = meshTargets.get(backend.workload);
+        if (!target) throw new Error(`cloudrunMesh.routes: backend ${backend.workload} is not a workload`);
+        return { ...target, weight: backend.weight };
+      });
       new WeightedRoute(this, `route-${route.namespace}-${route.name}`, {
         name: route.name,
         namespace: route.namespace,
@@ -103,11 +103,5 @@ export class CloudrunMeshK8sStack extends BlueprintStack {
       `kubectl get service ${MESH_GATEWAY.name} ${MESH_GATEWAY.internalService} --namespace ${MESH_GATEWAY.namespace} --output wide`,
       "Shows the mesh connector's external and internal load balancer addresses",
     );
-
-    function namespaceOf(workloadName: string): string {
-      const workload = workloads.find((w) => w.name === workloadName);
-      if (!workload) throw new Error(`cloudrunMesh.routes: backend ${workloadName} is not a workload`);
-      return workload.namespace;
-    }
   }
 }
