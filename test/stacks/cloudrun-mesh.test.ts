@@ -10,7 +10,7 @@ import { WorkloadGroup } from '@kubernetes-models/istio/networking.istio.io/v1be
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
 import type { Waiver } from '../../lib/config/global';
 import { launcherDefaults, namespaceAccountId } from '../../lib/mesh/names';
-import { buildApp, exampleConfig, manifestOf, resourcesOf, TerraformJson } from '../support/app';
+import { buildVariant, exampleConfig, manifestOf, resourcesOf, TerraformJson } from '../support/app';
 import { crdSchema, prunedFields, REFERENCE_CRDS } from '../support/crd';
 
 const PROJECT = 'example-project-123';
@@ -21,11 +21,7 @@ type Attrs = Record<string, unknown>;
 
 /** Both stacks built and synthesized (the baseline reports its findings during synthesis). */
 function mesh(overrides: Record<string, unknown> = {}, waivers: Waiver[] = []) {
-  const config = exampleConfig({ cloudrunMesh: overrides });
-  const built = buildApp({ ...config, policy: { waivers: [...config.policy.waivers, ...waivers] } });
-  built.json('cloudrun-mesh');
-  built.json('cloudrun-mesh-k8s');
-  return built;
+  return buildVariant('cloudrunMesh', overrides, waivers, ['cloudrun-mesh', 'cloudrun-mesh-k8s']);
 }
 
 const example = exampleConfig().cloudrunMesh!;

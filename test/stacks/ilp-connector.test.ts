@@ -5,7 +5,7 @@ import { DomainMapping } from '@kubernetes-models/knative/serving.knative.dev/v1
 import { KnativeServing } from '@kubernetes-models/knative/operator.knative.dev/v1beta1/KnativeServing';
 import { parse } from 'yaml';
 import type { Waiver } from '../../lib/config/global';
-import { buildApp, exampleConfig, manifestOf, onlyResource, resourcesOf, TerraformJson } from '../support/app';
+import { buildApp, buildVariant, exampleConfig, manifestOf, onlyResource, resourcesOf, TerraformJson } from '../support/app';
 import { crdSchema, prunedFields, REFERENCE_CRDS } from '../support/crd';
 
 const PROJECT = 'example-project-123';
@@ -13,11 +13,7 @@ const GSA = `connector@${PROJECT}.iam.gserviceaccount.com`;
 
 /** Both stacks built and synthesized (the baseline reports its findings during synthesis). */
 function connector(overrides: Record<string, unknown> = {}, waivers: Waiver[] = []) {
-  const config = exampleConfig({ ilpConnector: overrides });
-  const built = buildApp({ ...config, policy: { waivers: [...config.policy.waivers, ...waivers] } });
-  built.json('ilp-connector');
-  built.json('ilp-connector-app');
-  return built;
+  return buildVariant('ilpConnector', overrides, waivers, ['ilp-connector', 'ilp-connector-app']);
 }
 
 interface Container {

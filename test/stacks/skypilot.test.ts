@@ -1,15 +1,14 @@
 import { parse } from 'yaml';
 import type { Waiver } from '../../lib/config/global';
 import type { SkypilotChartValues } from '../../lib/skypilot/values';
-import { buildApp, exampleConfig, onlyResource, resourcesOf, TerraformJson } from '../support/app';
+import { buildVariant, onlyResource, resourcesOf, TerraformJson } from '../support/app';
 
 const PROJECT = 'example-project-123';
 const GSA = `skypilot-cloud-sql-access@${PROJECT}.iam.gserviceaccount.com`;
 const INSTANCE = `${PROJECT}:us-central1:cloud-sql-skypilot-instance`;
 
 function skypilot(overrides: Record<string, unknown> = {}, waivers: Waiver[] = []) {
-  const config = exampleConfig({ skypilot: overrides });
-  return buildApp({ ...config, policy: { waivers: [...config.policy.waivers, ...waivers] } });
+  return buildVariant('skypilot', overrides, waivers, []);
 }
 
 /** The values document of the helm release, parsed. */

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { loadConfig } from '../../lib/config/load';
+import type { Waiver } from '../../lib/config/global';
 import { Config, configSchema } from '../../lib/config/schema';
 import { SecurityBaseline } from '../../lib/policy/baseline';
 import { BlueprintContext, BlueprintStack } from '../../lib/stack/blueprint-stack';
@@ -73,6 +74,22 @@ export function buildApp(config: Config): BuiltApp {
       return cache.get(name)!;
     },
   };
+}
+
+/**
+ * The example config with one section changed (merged key by key) and extra waivers, built; `stacks` are
+ * synthesized right away, so the baseline has reported on them.
+ */
+export function buildVariant(
+  section: string,
+  overrides: Record<string, unknown> = {},
+  waivers: Waiver[] = [],
+  stacks: readonly string[] = [],
+): BuiltApp {
+  const config = exampleConfig({ [section]: overrides });
+  const built = buildApp({ ...config, policy: { waivers: [...config.policy.waivers, ...waivers] } });
+  for (const stack of stacks) built.json(stack);
+  return built;
 }
 
 /** The one resource of a type in a synthesized stack (fails when there are several or none). */
