@@ -1,17 +1,18 @@
 /**
- * First build step of `npm run synth`: once per installed version, compiles the schema validators of the Istio kinds
- * the blueprints emit into .build/istio-validators.js, which the bundle loads (esbuild defines PRECOMPILED_VALIDATORS).
+ * Compiles the schema validators of the Istio kinds the blueprints emit into one module, once per installed version:
+ * the synth bundle calls `ensureIstioValidators` for .build/istio-validators.js (esbuild defines ISTIO_VALIDATORS),
+ * which compiles in a process of its own (`node scripts/istio-validators.js <file>`) only when the file is missing or
+ * stale.
  *
  * Why: @kubernetes-models/istio 2.3.0 compiles a kind's JSON schema with ajv on its first validate(), about 250 ms per
  * synth for the eight kinds; compiled ahead (ajv standalone code), the same checks load in a few milliseconds. Tests
  * run the models' own validate() and compare both (test/k8s/precompiled-validators.test.ts).
  */
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
-const BUILD_DIR = path.join(ROOT, '.build');
-const VALIDATORS_FILE = 'istio-validators.js';
 
 /** Every Istio kind the blueprints emit, as `<group>/<version>/<Kind>` (the model's module path). */
 const ISTIO_KINDS = [
@@ -82,15 +83,16 @@ function compileIstioValidators(outFile) {
   fs.writeFileSync(outFile, `${stamp()}\n${standaloneCode(ajv, exports)}`);
 }
 
-function ensureIstioValidators() {
-  const file = path.join(BUILD_DIR, VALIDATORS_FILE);
+/** Compiles `file` unless it is there and current; the compiling runs in a fresh process (see above). */
+function ensureIstioValidators(file) {
   const current = fs.existsSync(file) && fs.readFileSync(file, 'utf8').split('\n', 1)[0] === stamp();
-  if (!current) compileIstioValidators(file);
+  if (!current) execFileSync(process.execPath, [__filename, file], { stdio: 'inherit' });
 }
 
 if (require.main === module) {
-  fs.mkdirSync(BUILD_DIR, { recursive: true });
-  ensureIstioValidators();
+  const file = path.resolve(process.argv[2] ?? path.join(ROOT, '.build', 'istio-validators.js'));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  compileIstioValidators(file);
 }
 
-module.exports = { ISTIO_KINDS, compileIstioValidators, exportName };
+module.exports = { ISTIO_KINDS, compileIstioValidators, ensureIstioValidators, exportName };

@@ -36,6 +36,21 @@ export class PolicyViolationError extends Error {
 }
 
 /**
+ * Runs `build` with stack traces that are never formatted. cdktf records the whole stack of every token it creates,
+ * only to quote it in a rare error; formatting those stacks is a twentieth of a synth. An error thrown inside keeps
+ * its stack: V8 formats it when it is first read, after this has returned.
+ */
+function withUnformattedStacks<T>(build: () => T): T {
+  const format = Error.prepareStackTrace;
+  Error.prepareStackTrace = () => '';
+  try {
+    return build();
+  } finally {
+    Error.prepareStackTrace = format;
+  }
+}
+
+/**
  * Synthesizes every enabled stack into `outdir`, all or nothing: the app writes into a staging directory beside it,
  * which replaces `outdir` only when synthesis and the security baseline both pass. Replacing (not merging) also
  * drops folders of stacks that are no longer enabled.
@@ -48,8 +63,11 @@ export function synthesize(loaded: LoadedConfig, outdir: string, compose: Compos
     const { config } = loaded;
     const baseline = new SecurityBaseline(config.policy.waivers);
     const app = new App({ outdir: staging, stackTraces: false });
-    const stacks = compose(app, { config, baseline, outdir: finalDir }, config);
-    app.synth();
+    const stacks = withUnformattedStacks(() => {
+      const composed = compose(app, { config, baseline, outdir: finalDir }, config);
+      app.synth();
+      return composed;
+    });
 
     const violations = baseline.violations;
     if (violations.length > 0) throw new PolicyViolationError(violations.map(formatViolation));

@@ -75,8 +75,11 @@ function plainInYaml11(text: string): boolean {
   }
 }
 
-/** Set by scripts/istio-validators.js in the synth bundle: the module of precompiled Istio validators beside it. */
-declare const PRECOMPILED_VALIDATORS: string | undefined;
+/**
+ * Defined in the synth bundle (esbuild --define, see package.json): where the precompiled Istio validators live and
+ * the script that compiles them, relative to the bundle.
+ */
+declare const ISTIO_VALIDATORS: { readonly module: string; readonly compiler: string } | undefined;
 
 interface SchemaError {
   readonly instancePath: string;
@@ -86,13 +89,19 @@ type PrecompiledValidator = ((data: unknown) => boolean) & { errors?: SchemaErro
 let precompiled: Record<string, PrecompiledValidator> | undefined;
 
 /**
- * Checks `model` against its schema: with the validator scripts/istio-validators.js compiled ahead of time when the bundle has
- * one (the same schema, without compiling it on every synth), else with the model's own validate().
+ * Checks `model` against its schema: in the synth bundle with the validators scripts/istio-validators.js compiled
+ * ahead of time (the same schemas, not compiled again on every synth), else with the model's own validate().
  */
 function validateModel(model: KubernetesModel): void {
-  if (typeof PRECOMPILED_VALIDATORS === 'string') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a generated module, present in the bundle only
-    precompiled ??= require(path.resolve(__dirname, PRECOMPILED_VALIDATORS)) as Record<string, PrecompiledValidator>;
+  if (typeof ISTIO_VALIDATORS === 'object' && model.apiVersion.includes('.istio.io/')) {
+    if (!precompiled) {
+      const file = path.resolve(__dirname, ISTIO_VALIDATORS.module);
+      const compiler = path.resolve(__dirname, ISTIO_VALIDATORS.compiler);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain scripts beside the bundle
+      (require(compiler) as { ensureIstioValidators(file: string): void }).ensureIstioValidators(file);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      precompiled = require(file) as Record<string, PrecompiledValidator>;
+    }
     const validator = precompiled[`${model.apiVersion}/${model.kind}`.replace(/[./]/g, '_')];
     if (validator) {
       if (!validator(model.toJSON())) {
