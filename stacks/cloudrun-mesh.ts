@@ -1,7 +1,8 @@
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { Construct } from 'constructs';
-import { CloudrunMeshConfig, MeshWorkload, regionOfLocation } from '../lib/config/cloudrun-mesh';
+import { CloudrunMeshConfig, MeshWorkload } from '../lib/config/cloudrun-mesh';
+import { regionOfZone } from '../lib/config/fields';
 import { ServiceAccount } from '../lib/iam/service-account';
 import { launcherDefaults, MESH_GATEWAY, KRUN_PORTS, namespaceAccountId } from '../lib/mesh/names';
 import { ServerlessConnector } from '../lib/network/serverless-connector';
@@ -64,7 +65,7 @@ export class CloudrunMeshStack extends BlueprintStack {
       new ComputeAddress(this, 'gateway-address', {
         name: MESH_GATEWAY.internalService,
         project: this.projectId,
-        region: regionOfLocation(cluster.location),
+        region: regionOfZone(cluster.location),
         subnetwork: cluster.subnetwork,
         addressType: 'INTERNAL',
         address: gateway.internalAddress,

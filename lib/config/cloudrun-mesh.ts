@@ -9,7 +9,6 @@ import {
   privateIpv4Address,
   quantity,
   region,
-  regionOfZone,
   resourceName,
   zone,
 } from './fields';
@@ -128,7 +127,7 @@ export const cloudrunMeshSchema = z.strictObject({
       /** Who may reach the public load balancer. @default any address (synth warns) */
       externalSourceRanges: z.array(ipv4Cidr).min(1, 'must list at least one range; omit the key for any').optional(),
     }),
-  /** Principals that may invoke the services besides the configured ones. */
+  /** The mesh identities that get roles/run.invoker on every service. */
   invokers: z
     .strictObject({
       /** The gateway's identity istio-system/default (Workload Identity), which forwards mesh requests. */
@@ -153,12 +152,6 @@ export const cloudrunMeshSchema = z.strictObject({
 
 export type CloudrunMeshConfig = z.infer<typeof cloudrunMeshSchema>;
 export type MeshWorkload = CloudrunMeshConfig['workloads'][number];
-export type MeshRoute = CloudrunMeshConfig['routes'][number];
-
-/** The region a zone or region belongs to. */
-export function regionOfLocation(location: string): string {
-  return /-[a-z]$/.test(location) ? regionOfZone(location) : location;
-}
 
 /** Checks across the section: unique names, route backends and weights, the gateway's address and image. */
 export function cloudrunMeshProblems(section: unknown): CrossFieldProblem[] {

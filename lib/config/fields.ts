@@ -19,7 +19,7 @@ export const region = z.string().regex(/^[a-z]+-[a-z]+\d+$/, 'must be a region s
 
 export const zone = z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, 'must be a zone such as us-central1-a');
 
-/** The region a zone belongs to: us-central1-a -> us-central1. */
+/** The region a zone belongs to: us-central1-a -> us-central1 (a region comes back as it is). */
 export function regionOfZone(zoneName: string): string {
   return zoneName.replace(/-[a-z]$/, '');
 }
@@ -30,11 +30,12 @@ export const ipv4Cidr = z
     message: 'must be an IPv4 CIDR such as 10.0.0.0/24, with no host bits set',
   });
 
-/** A private (RFC 1918) IPv4 address such as 10.128.0.50. */
-export const privateIpv4Address = z
+export const ipv4Address = z
   .string()
-  .refine((value) => parseIpv4(value) !== undefined, { message: 'must be an IPv4 address such as 10.128.0.50', abort: true })
-  .refine((value) => isRfc1918(parseIpv4(value) ?? 0), {
+  .refine((value) => parseIpv4(value) !== undefined, { message: 'must be an IPv4 address such as 10.128.0.50', abort: true });
+
+/** A private (RFC 1918) IPv4 address such as 10.128.0.50. */
+export const privateIpv4Address = ipv4Address.refine((value) => isRfc1918(parseIpv4(value) ?? 0), {
     message: 'must be a private address (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)',
   });
 

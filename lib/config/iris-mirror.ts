@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { blockSize, cidrContains, parseCidr, parseIpv4 } from '../network/ipv4';
-import { asRecord, diskType, ipv4Cidr, machineType, resourceName, zone } from './fields';
+import { asRecord, diskType, ipv4Address, ipv4Cidr, machineType, resourceName, zone } from './fields';
 import type { CrossFieldProblem } from './schema';
 
-const ipv4 = z.string().refine((value) => parseIpv4(value) !== undefined, { message: 'must be an IPv4 address' });
 
 function vm(name: string, ip: string, zoneName: string) {
   return z
     .strictObject({
       name: resourceName(63).default(name),
-      ip: ipv4.default(ip),
+      ip: ipv4Address.default(ip),
       zone: zone.default(zoneName),
     })
     .prefault({});

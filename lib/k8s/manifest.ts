@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Fn, IResolvable, ITerraformDependable, Op, Token } from 'cdktf';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
@@ -75,44 +74,6 @@ function plainInYaml11(text: string): boolean {
   }
 }
 
-/**
- * Defined in the synth bundle (esbuild --define, see package.json): where the precompiled Istio validators live and
- * the script that compiles them, relative to the bundle.
- */
-declare const ISTIO_VALIDATORS: { readonly module: string; readonly compiler: string } | undefined;
-
-interface SchemaError {
-  readonly instancePath: string;
-  readonly message?: string;
-}
-type PrecompiledValidator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
-let precompiled: Record<string, PrecompiledValidator> | undefined;
-
-/**
- * Checks `model` against its schema: in the synth bundle with the validators scripts/istio-validators.js compiled
- * ahead of time (the same schemas, not compiled again on every synth), else with the model's own validate().
- */
-function validateModel(model: KubernetesModel): void {
-  if (typeof ISTIO_VALIDATORS === 'object' && model.apiVersion.includes('.istio.io/')) {
-    if (!precompiled) {
-      const file = path.resolve(__dirname, ISTIO_VALIDATORS.module);
-      const compiler = path.resolve(__dirname, ISTIO_VALIDATORS.compiler);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain scripts beside the bundle
-      (require(compiler) as { ensureIstioValidators(file: string): void }).ensureIstioValidators(file);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      precompiled = require(file) as Record<string, PrecompiledValidator>;
-    }
-    const validator = precompiled[`${model.apiVersion}/${model.kind}`.replace(/[./]/g, '_')];
-    if (validator) {
-      if (!validator(model.toJSON())) {
-        throw new Error((validator.errors ?? []).map((e) => `data${e.instancePath} ${e.message ?? 'is invalid'}`).join(', '));
-      }
-      return;
-    }
-  }
-  model.validate();
-}
-
 export interface ValidatedManifestProps {
   /** A `@kubernetes-models` object; validated against its CRD schema at synth. */
   readonly model: KubernetesModel;
@@ -137,7 +98,7 @@ export class ValidatedManifest extends Construct {
     super(scope, id);
     const { model } = props;
     try {
-      validateModel(model);
+      model.validate();
     } catch (error) {
       const where = [model.metadata?.namespace, model.metadata?.name].filter(Boolean).join('/');
       throw new Error(`${model.kind} ${where} (${model.apiVersion}) is invalid: ${(error as Error).message}`);
