@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const repoRoot = path.join(__dirname, '..', '..');
+// Each run starts tsx; the last two also build the bundle and synthesize.
+const SYNTH_TIMEOUT_MS = 60_000;
+
+let workdir: string;
+
+beforeAll(() => {
+  workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-test-'));
+});
+
+afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
+
+function bench(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'scripts/bench.ts', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderrLines: result.stderr.split('\n').filter((l) => l !== '') };
+}
+
+function writeConfig(name: string, text: string): string {
+  const file = path.join(workdir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe('npm run bench', () => {
+  test.each([
+    [['--runs', '0'], 'bench: --runs must be a whole number of at least 1 (got "0")'],
+    [['--runs', 'abc'], 'bench: --runs must be a whole number of at least 1 (got "abc")'],
+    [['--foo'], 'bench: unknown argument --foo'],
+    [['--config=config/missing.yaml'], 'bench: config/missing.yaml does not exist'],
+  ])('%j exits 2 with one line and no stack trace', (args, message) => {
+    const { code, stderrLines } = bench(args);
+    expect(stderrLines).toEqual([message]);
+    expect(code).toBe(2);
+  });
+
+  test(
+    'a config that fails validation exits 1 with one line naming the file',
+    () => {
+      const bad = writeConfig('bad.yaml', 'projectId: X\nregion: us-central1\nenvironment: dev\nstateBucket: b-tfstate\n');
+      const { code, stdout, stderrLines } = bench(['--config', bad]);
+      expect(stdout).toBe('');
+      // esbuild prints nothing when the build succeeds (--log-level=warning).
+      expect(stderrLines).toEqual([
+        `bench: synth of ${bad} failed (exit 1): ${bad}: 1 problem; nothing was synthesized; ` +
+          `run npm run synth -- --config ${bad} to see every problem`,
+      ]);
+      expect(code).toBe(1);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
+  test(
+    'measures the config from BLUEPRINT_CONFIG and counts its stacks',
+    () => {
+      const stateOnly = writeConfig(
+        'state-only.yaml',
+        fs
+          .readFileSync(path.join(repoRoot, 'config', 'example.yaml'), 'utf8')
+          .replace('gkePlayground:\n  enabled: true', 'gkePlayground:\n  enabled: false')
+          .replace('irisMirror:\n  enabled: true', 'irisMirror:\n  enabled: false')
+          .replace('skypilot:\n  enabled: true', 'skypilot:\n  enabled: false')
+          .replace('ilpConnector:\n  enabled: true', 'ilpConnector:\n  enabled: false')
+          .replace('cloudrunMesh:\n  enabled: true', 'cloudrunMesh:\n  enabled: false'),
+      );
+      const { code, stdout, stderrLines } = bench(['--runs', '1'], { BLUEPRINT_CONFIG: stateOnly });
+      expect(stderrLines).toEqual([]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(
+        /^full synth of 1 stack in .*state-only\.yaml, 1 run: median \d+\.\d{3} s wall, peak RSS \d+ MB \(median of per-run peaks\)\n$/,
+      );
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+});
