@@ -2,4 +2,6 @@
 import { runCli } from './lib/app/cli';
 import { addBlueprints } from './stacks';
 
-process.exitCode = runCli(process.argv.slice(2), process.env, addBlueprints);
+void runCli(process.argv.slice(2), process.env, addBlueprints).then((code) => {
+  process.exitCode = code;
+});

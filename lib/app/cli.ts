@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/errors';
 import { loadConfig } from '../config/load';
+import type { GlobalConfig } from '../config/schema';
 import { Compose, PolicyViolationError, synthesize } from './synthesize';
 
 export const DEFAULT_CONFIG = 'config/example.yaml';
@@ -18,8 +19,19 @@ export interface CliIo {
 
 const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
-/** Runs a synth from command-line arguments; returns the process exit code. */
-export function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, compose: Compose, io: CliIo = consoleIo): number {
+/**
+ * Set by the cdktf CLI for the app it runs (@cdktf/cli-core 0.21.0, src/lib/synth-stack.js), and by nothing else: the
+ * CLI then deletes the folders of stacks that are no longer enabled itself.
+ */
+const SET_BY_CDKTF_CLI = 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS';
+
+/** Runs a synth from command-line arguments; resolves to the process exit code. */
+export async function runCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  compose: Compose,
+  io: CliIo = consoleIo,
+): Promise<number> {
   const args = parseArgs(argv);
   if ('error' in args) {
     io.err(`${args.error}\n${USAGE}`);
@@ -33,10 +45,13 @@ export function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, compose:
   // The cdktf CLI tells the app where to write through CDKTF_OUTDIR.
   const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';
   try {
-    const report = synthesize(loadConfig(configFile), outdir, compose);
+    const loaded = loadConfig(configFile);
+    io.out(configLine(loaded.config, configFile, args.config ?? env[CONFIG_ENV]));
+    const report = await synthesize(loaded, outdir, compose, { leaveStaleStacksToCli: env[SET_BY_CDKTF_CLI] !== undefined });
     const width = Math.max(...report.stacks.map((s) => s.name.length));
     for (const stack of report.stacks) {
-      io.out(`${stack.name.padEnd(width)}  ${String(stack.resources).padStart(3)} resources  ${stack.file}`);
+      const ownProject = stack.project !== loaded.config.projectId ? `  (project ${stack.project})` : '';
+      io.out(`${stack.name.padEnd(width)}  ${String(stack.resources).padStart(3)} resources  ${stack.file}${ownProject}`);
     }
     if (report.stacks.length === 0) io.out(`no stack is enabled in ${configFile}`);
     for (const note of report.notes) io.out(note);
@@ -49,6 +64,12 @@ export function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, compose:
     }
     return 1;
   }
+}
+
+/** What this synth was made from, so nobody deploys the example by mistake. */
+function configLine(config: GlobalConfig, file: string, chosen: string | undefined): string {
+  const source = chosen === undefined ? ` (the default: no --config or ${CONFIG_ENV} given)` : '';
+  return `config ${file}${source}: project ${config.projectId}, region ${config.region}, environment ${config.environment}`;
 }
 
 function parseArgs(argv: readonly string[]): { config?: string; help?: boolean } | { error: string } {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../lib/app/cli';
 import { addBlueprints } from '../../stacks';
-import { EXAMPLE_CONFIG, EXAMPLE_STACKS } from '../support/app';
+import { EXAMPLE_CONFIG, onlyBlueprints } from '../support/app';
 
 interface Run {
   readonly code: number;
@@ -21,10 +21,10 @@ beforeEach(() => {
 
 afterEach(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli(args, { CDKTF_OUTDIR: outdir, ...env }, addBlueprints, {
+  const code = await runCli(args, { CDKTF_OUTDIR: outdir, ...env }, addBlueprints, {
     out: (l) => out.push(l),
     err: (l) => err.push(l),
   });
@@ -37,6 +37,9 @@ function writeConfig(name: string, text: string): string {
   return file;
 }
 
+const stateOnly = () => writeConfig('state-only.yaml', onlyBlueprints([]));
+const stateAndPlayground = () => writeConfig('state-and-playground.yaml', onlyBlueprints(['gkePlayground']));
+
 /** A previous synth's output, to prove a failed synth leaves it alone. */
 function previousOutput(): string {
   const marker = path.join(outdir, 'stacks', 'old-stack', 'cdk.tf.json');
@@ -45,16 +48,30 @@ function previousOutput(): string {
   return marker;
 }
 
+/** What `terraform init`, `plan -out` and a local backend leave in a stack folder. */
+function terraformFiles(stack: string): string[] {
+  const dir = path.join(outdir, 'stacks', stack);
+  const files = ['.terraform/providers/registry.terraform.io/hashicorp/google/6.50.0/plugin', '.terraform.lock.hcl', 'plan.tfplan'];
+  for (const file of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), `kept: ${file}`);
+  }
+  return files.map((file) => path.join(dir, file));
+}
+
+const listStack = (stack: string) => fs.readdirSync(path.join(outdir, 'stacks', stack)).sort();
+
 function leftovers(): string[] {
   return fs.readdirSync(workdir).filter((name) => name.includes('staging'));
 }
 
 describe('npm run synth', () => {
-  test('prints one line per stack: name, resource count, path', () => {
-    const { code, out } = run(['--config', EXAMPLE_CONFIG]);
+  test('prints the config it used, then one line per stack: name, resource count, path', async () => {
+    const { code, out } = await run(['--config', EXAMPLE_CONFIG]);
     expect(code).toBe(0);
     const relative = path.relative(process.cwd(), outdir);
-    expect(out.slice(0, 9)).toEqual([
+    expect(out.slice(0, 10)).toEqual([
+      `config ${EXAMPLE_CONFIG}: project example-project-123, region us-central1, environment example`,
       `state-bootstrap      1 resources  ${relative}/stacks/state-bootstrap/cdk.tf.json`,
       `gke-playground      11 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
       `iris-mirror         23 resources  ${relative}/stacks/iris-mirror/cdk.tf.json`,
@@ -65,34 +82,34 @@ describe('npm run synth', () => {
       `cloudrun-mesh       14 resources  ${relative}/stacks/cloudrun-mesh/cdk.tf.json`,
       `cloudrun-mesh-k8s   42 resources  ${relative}/stacks/cloudrun-mesh-k8s/cdk.tf.json`,
     ]);
-    expect(out[9]).toMatch(/^gke-playground\/google_container_cluster\.cluster: CKV_GCP_1 waived: low-cost playground/);
+    expect(out[10]).toMatch(/^gke-playground\/google_container_cluster\.cluster: CKV_GCP_1 waived: low-cost playground/);
   });
 
-  test('replaces the output directory, dropping stacks no longer enabled', () => {
-    const stale = previousOutput();
-    expect(run(['--config', EXAMPLE_CONFIG]).code).toBe(0);
-    expect(fs.existsSync(stale)).toBe(false);
-    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(EXAMPLE_STACKS);
-    expect(leftovers()).toEqual([]);
-  });
-
-  test('the config comes from --config, else BLUEPRINT_CONFIG, else the example', () => {
-    const onlyState = writeConfig(
-      'state-only.yaml',
-      fs
-        .readFileSync(EXAMPLE_CONFIG, 'utf8')
-        .replace('gkePlayground:\n  enabled: true', 'gkePlayground:\n  enabled: false')
-        .replace('irisMirror:\n  enabled: true', 'irisMirror:\n  enabled: false')
-        .replace('skypilot:\n  enabled: true', 'skypilot:\n  enabled: false')
-        .replace('ilpConnector:\n  enabled: true', 'ilpConnector:\n  enabled: false')
-        .replace('cloudrunMesh:\n  enabled: true', 'cloudrunMesh:\n  enabled: false'),
+  test('a stack in a project of its own says so', async () => {
+    const ownProject = writeConfig(
+      'own-project.yaml',
+      onlyBlueprints(['gkePlayground']).replace('  # projectId: kube-playground-1', '  projectId: kube-playground-1'),
     );
-    expect(run([`--config=${onlyState}`]).out[0]).toMatch(/^state-bootstrap/);
-    expect(run([], { BLUEPRINT_CONFIG: onlyState }).out).toEqual([expect.stringMatching(/^state-bootstrap /)]);
+    const { out } = await run(['--config', ownProject]);
+    expect(out[2]).toMatch(/^gke-playground .*cdk\.tf\.json {2}\(project kube-playground-1\)$/);
+  });
+
+  test('the config comes from --config, else BLUEPRINT_CONFIG, else the example, and the first line says which', async () => {
+    const onlyState = stateOnly();
+    expect((await run([`--config=${onlyState}`])).out.slice(0, 2)).toEqual([
+      `config ${onlyState}: project example-project-123, region us-central1, environment example`,
+      expect.stringMatching(/^state-bootstrap /),
+    ]);
+    expect((await run([], { BLUEPRINT_CONFIG: onlyState })).out).toEqual([
+      `config ${onlyState}: project example-project-123, region us-central1, environment example`,
+      expect.stringMatching(/^state-bootstrap /),
+    ]);
     const cwd = process.cwd();
     try {
       process.chdir(path.join(__dirname, '..', '..'));
-      expect(run([]).out.slice(0, 2)).toEqual([
+      expect((await run([])).out.slice(0, 3)).toEqual([
+        'config config/example.yaml (the default: no --config or BLUEPRINT_CONFIG given): project example-project-123, ' +
+          'region us-central1, environment example',
         expect.stringMatching(/^state-bootstrap /),
         expect.stringMatching(/^gke-playground /),
       ]);
@@ -101,10 +118,10 @@ describe('npm run synth', () => {
     }
   });
 
-  test('a bad config exits non-zero, lists the problems and writes nothing', () => {
+  test('a bad config exits non-zero, lists the problems and writes nothing', async () => {
     const stale = previousOutput();
     const bad = writeConfig('bad.yaml', 'projectId: X\nregion: us-central1\nenvironment: dev\nstateBucket: b-tfstate\n');
-    const { code, out, err } = run(['--config', bad]);
+    const { code, out, err } = await run(['--config', bad]);
     expect(code).toBe(1);
     expect(out).toEqual([]);
     expect(err.join('\n')).toMatch(/bad\.yaml: 1 problem; nothing was synthesized\n {2}projectId: must be a project id/);
@@ -113,14 +130,15 @@ describe('npm run synth', () => {
     expect(leftovers()).toEqual([]);
   });
 
-  test('a security baseline violation exits non-zero, names the rule and writes nothing', () => {
+  test('a security baseline violation exits non-zero, names the rule and writes nothing', async () => {
     previousOutput();
     const noWaiver = writeConfig(
       'no-waiver.yaml',
-      fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/policy:\n {2}waivers:\n[\s\S]*?\n\n/, 'policy:\n  waivers: []\n\n'),
+      onlyBlueprints(['gkePlayground']).replace(/policy:\n {2}waivers:\n[\s\S]*?\n\n/, 'policy:\n  waivers: []\n\n'),
     );
-    const { code, err } = run(['--config', noWaiver]);
+    const { code, out, err } = await run(['--config', noWaiver]);
     expect(code).toBe(1);
+    expect(out).toEqual([expect.stringMatching(/^config .*no-waiver\.yaml: project example-project-123/)]);
     expect(err.join('\n')).toBe(
       'security baseline: 1 violation(s); nothing was synthesized\n' +
         '  gke-playground/google_container_cluster.cluster: CKV_GCP_1 Cloud Logging is turned off for the cluster; ' +
@@ -131,32 +149,97 @@ describe('npm run synth', () => {
     expect(leftovers()).toEqual([]);
   });
 
-  test('a waiver that matches nothing is reported', () => {
+  test('a waiver that matches nothing is reported', async () => {
     const extra = writeConfig(
       'extra-waiver.yaml',
-      fs
-        .readFileSync(EXAMPLE_CONFIG, 'utf8')
-        .replace('policy:\n  waivers:\n', 'policy:\n  waivers:\n    - { rule: CKV_GCP_78, stack: state-bootstrap, reason: "stale waiver kept by mistake" }\n'),
+      onlyBlueprints(['gkePlayground']).replace(
+        'policy:\n  waivers:\n',
+        'policy:\n  waivers:\n    - { rule: CKV_GCP_78, stack: state-bootstrap, reason: "stale waiver kept by mistake" }\n',
+      ),
     );
-    const { code, out } = run(['--config', extra]);
+    const { code, out } = await run(['--config', extra]);
     expect(code).toBe(0);
     expect(out).toContain('unused waiver: CKV_GCP_78 for state-bootstrap matched nothing');
   });
 
-  test('a too-small machine type synthesizes with a warning', () => {
-    const micro = writeConfig(
-      'micro.yaml',
-      fs.readFileSync(EXAMPLE_CONFIG, 'utf8').replace('machineType: e2-medium', 'machineType: f1-micro'),
-    );
-    const { code, out } = run(['--config', micro]);
+  test('a too-small machine type synthesizes with a warning', async () => {
+    const micro = writeConfig('micro.yaml', onlyBlueprints(['gkePlayground']).replace('machineType: e2-medium', 'machineType: f1-micro'));
+    const { code, out } = await run(['--config', micro]);
     expect(code).toBe(0);
     expect(out.some((l) => l.startsWith('warning: gkePlayground.machineType: f1-micro'))).toBe(true);
   });
 
-  test('bad arguments print the usage', () => {
-    const { code, err } = run(['--cofnig', 'x.yaml']);
+  test('bad arguments print the usage', async () => {
+    const { code, err } = await run(['--cofnig', 'x.yaml']);
     expect(code).toBe(2);
     expect(err[0]).toMatch(/^unknown argument --cofnig\nusage: npm run synth -- \[--config <file>\]/);
-    expect(run(['--help']).out[0]).toMatch(/^usage:/);
+    expect((await run(['--help'])).out[0]).toMatch(/^usage:/);
+  });
+});
+
+describe('the output directory is shared with Terraform', () => {
+  test('a re-synth replaces the generated files and keeps what Terraform put in the stack folder', async () => {
+    const config = stateAndPlayground();
+    expect((await run(['--config', config])).code).toBe(0);
+    const kept = terraformFiles('gke-playground');
+    const configFile = path.join(outdir, 'stacks', 'gke-playground', 'cdk.tf.json');
+    fs.writeFileSync(configFile, '{"outdated": true}');
+
+    expect((await run(['--config', config])).code).toBe(0);
+    for (const file of kept) expect(fs.readFileSync(file, 'utf8')).toMatch(/^kept: /);
+    expect(JSON.parse(fs.readFileSync(configFile, 'utf8'))).toHaveProperty('resource.google_container_cluster');
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('switching between JSON and HCL leaves only one format in each stack folder', async () => {
+    const config = stateOnly();
+    await run(['--config', config]);
+    terraformFiles('state-bootstrap');
+    // cdktf reads it from the process environment.
+    process.env.SYNTH_HCL_OUTPUT = 'true';
+    try {
+      expect((await run(['--config', config])).code).toBe(0);
+    } finally {
+      delete process.env.SYNTH_HCL_OUTPUT;
+    }
+    expect(listStack('state-bootstrap')).toEqual(['.terraform', '.terraform.lock.hcl', 'cdk.tf', 'metadata.json', 'plan.tfplan']);
+    expect((await run(['--config', config])).code).toBe(0);
+    expect(listStack('state-bootstrap')).toEqual(['.terraform', '.terraform.lock.hcl', 'cdk.tf.json', 'plan.tfplan']);
+  });
+
+  test('folders of stacks no longer enabled are removed, and synth says so', async () => {
+    await run(['--config', stateAndPlayground()]);
+    terraformFiles('gke-playground');
+    const { code, out } = await run(['--config', stateOnly()]);
+    expect(code).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, 'stacks'))).toEqual(['state-bootstrap']);
+    expect(out).toContain(`removed ${path.relative(process.cwd(), path.join(outdir, 'stacks', 'gke-playground'))}: its stack is not enabled`);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: object };
+    expect(Object.keys(manifest.stacks)).toEqual(['state-bootstrap']);
+  });
+
+  test('run by the cdktf CLI, synth leaves those folders for the CLI to delete', async () => {
+    await run(['--config', stateAndPlayground()]);
+    const { code, out } = await run(['--config', stateOnly()], { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true' });
+    expect(code).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['gke-playground', 'state-bootstrap']);
+    expect(out.some((line) => line.startsWith('removed '))).toBe(false);
+  });
+
+  test('a folder that would be removed but holds local Terraform state stops the synth before anything is written', async () => {
+    await run(['--config', stateAndPlayground()]);
+    const state = path.join(outdir, 'stacks', 'gke-playground', 'terraform.tfstate');
+    fs.writeFileSync(state, '{"version": 4}');
+    const manifestBefore = fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8');
+    const { code, err } = await run(['--config', stateOnly()]);
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      `synth failed; nothing was synthesized: ${path.relative(process.cwd(), state)}: Terraform state of a stack that is ` +
+        'no longer enabled; destroy that stack or move its state away first (synth removes the folders of stacks it no ' +
+        'longer writes)',
+    ]);
+    expect(fs.existsSync(state)).toBe(true);
+    expect(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).toBe(manifestBefore);
+    expect(leftovers()).toEqual([]);
   });
 });

@@ -6,14 +6,14 @@ import { loadConfig } from '../../lib/config/load';
 import { EXAMPLE_CONFIG } from '../support/app';
 
 describe('synthesize', () => {
-  test('an error thrown while building keeps a real stack, and stacks are formatted again afterwards', () => {
+  test('an error thrown while building keeps a real stack, and stacks are formatted again afterwards', async () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'synthesize-')), 'cdktf.out');
     const fail = (): never => {
       throw new Error('a construct refused its props');
     };
     let caught: Error | undefined;
     try {
-      synthesize(loadConfig(EXAMPLE_CONFIG), outdir, fail);
+      await synthesize(loadConfig(EXAMPLE_CONFIG), outdir, fail);
     } catch (error) {
       caught = error as Error;
     }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
@@ -22,6 +23,21 @@ export const EXAMPLE_STACKS = [
   'skypilot-app',
   'state-bootstrap',
 ];
+
+/** Blueprint sections of config/example.yaml that a config can switch off; stateBootstrap always stays on. */
+const BLUEPRINT_SECTIONS = ['gkePlayground', 'irisMirror', 'skypilot', 'ilpConnector', 'cloudrunMesh'] as const;
+
+/** The text of config/example.yaml with only `enabled` (and stateBootstrap) switched on: small configs for CLI tests. */
+export function onlyBlueprints(enabled: readonly (typeof BLUEPRINT_SECTIONS)[number][]): string {
+  let text = readFileSync(EXAMPLE_CONFIG, 'utf8');
+  for (const section of BLUEPRINT_SECTIONS) {
+    if (enabled.includes(section)) continue;
+    const on = `${section}:\n  enabled: true`;
+    if (!text.includes(on)) throw new Error(`config/example.yaml no longer has "${on}"`);
+    text = text.replace(on, `${section}:\n  enabled: false`);
+  }
+  return text;
+}
 
 /** The example config, optionally changed: `overrides` is merged section by section. */
 export function exampleConfig(overrides: Record<string, unknown> = {}): Config {
