@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { LoadedConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import { formatViolation, formatWaived, SecurityBaseline } from '../policy/baseline';
+import { formatHcl } from './hcl-format';
 import type { BlueprintContext, BlueprintStack } from '../stack/blueprint-stack';
 
 /** Adds the stacks a config enables to the app (stacks/index.ts). */
@@ -78,7 +79,7 @@ interface AppManifest {
 
 /**
  * Synthesizes every enabled stack into `outdir`, all or nothing. The app writes into a staging directory beside it;
- * only when synthesis and the security baseline both pass are the generated files moved into `outdir`.
+ * only when synthesis, the security baseline and HCL formatting all pass are the generated files moved into `outdir`.
  * Each stack folder keeps what Terraform put there; folders of stacks no longer enabled are removed.
  */
 export async function synthesize(
@@ -105,6 +106,7 @@ export async function synthesize(
     if (violations.length > 0) throw new PolicyViolationError(violations.map(formatViolation));
 
     const manifest = JSON.parse(fs.readFileSync(path.join(staging, Manifest.fileName), 'utf8')) as AppManifest;
+    if (app.hclOutput) await formatStacks(staging, manifest);
     const names = stacks.map((stack) => stack.node.id);
     const removed = options.leaveStaleStacksToCli ? [] : staleStackFolders(finalDir, names);
     publish(staging, finalDir, names, removed);
@@ -127,6 +129,14 @@ export async function synthesize(
     };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Formats every stack's HCL as `terraform fmt` would (see hcl-format.ts). */
+async function formatStacks(staging: string, manifest: AppManifest): Promise<void> {
+  for (const stack of Object.values(manifest.stacks)) {
+    const file = path.join(staging, stack.synthesizedStackPath);
+    fs.writeFileSync(file, await formatHcl(fs.readFileSync(file, 'utf8')));
   }
 }
 

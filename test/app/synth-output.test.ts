@@ -1,45 +1,49 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
+import { format } from '@cdktf/hcl-tools';
 import { runCli } from '../../lib/app/cli';
 import { addBlueprints } from '../../stacks';
 import { EXAMPLE_CONFIG, EXAMPLE_STACKS } from '../support/app';
-import { canonical, unresolvedReferences } from '../support/terraform-json';
+import { canonical, interpolationTokens, unresolvedReferences } from '../support/terraform-json';
 
 /** Runs `npm run synth` in-process with the example config into a fresh directory. */
-function synth(env: NodeJS.ProcessEnv = {}): { code: number; out: string[]; err: string[]; outdir: string } {
+async function synth(env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string[]; err: string[]; outdir: string }> {
   const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'synth-')), 'cdktf.out');
   const out: string[] = [];
   const err: string[] = [];
-  const code = runCli(['--config', EXAMPLE_CONFIG], { ...env, CDKTF_OUTDIR: outdir }, addBlueprints, {
+  const code = await runCli(['--config', EXAMPLE_CONFIG], { ...env, CDKTF_OUTDIR: outdir }, addBlueprints, {
     out: (l) => out.push(l),
     err: (l) => err.push(l),
   });
   return { code, out, err, outdir };
 }
 
-function withHcl<T>(fn: () => T): T {
+async function withHcl<T>(fn: () => Promise<T>): Promise<T> {
   process.env.SYNTH_HCL_OUTPUT = 'true';
   try {
-    return fn();
+    return await fn();
   } finally {
     delete process.env.SYNTH_HCL_OUTPUT;
   }
 }
 
-const json = synth();
-const stackNames = fs.readdirSync(path.join(json.outdir, 'stacks')).sort();
+let json: Awaited<ReturnType<typeof synth>>;
+beforeAll(async () => {
+  json = await synth();
+});
 const readJson = (stack: string) =>
   JSON.parse(fs.readFileSync(path.join(json.outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>;
 
 describe('synthesized output of every stack', () => {
   test('all enabled stacks are written', () => {
     expect(json.code).toBe(0);
-    expect(stackNames).toEqual(EXAMPLE_STACKS);
+    expect(fs.readdirSync(path.join(json.outdir, 'stacks')).sort()).toEqual(EXAMPLE_STACKS);
   });
 
-  test.each(stackNames)('%s: every ${...} resolves to something declared', (stack) => {
+  test.each(EXAMPLE_STACKS)('%s: every ${...} resolves to something declared', (stack) => {
     const config = readJson(stack);
     expect(unresolvedReferences(config)).toEqual([]);
   });
@@ -59,10 +63,31 @@ describe('synthesized output of every stack', () => {
     ]);
   });
 
-  test('HCL output parses back to the same configuration as the JSON output', async () => {
-    const hcl = withHcl(() => synth());
+  test('the round trip compares interpolations token by token, not by their spacing', () => {
+    const fromJson = '${join("\\n", [ for key, val in { for k, v in a.b: v.s => v }: val.cert])}';
+    expect(interpolationTokens(fromJson)).toBe(
+      interpolationTokens('${join("\\n", [for key, val in { for k, v in a.b : v.s => v } : val.cert])}'),
+    );
+    expect(interpolationTokens(fromJson)).not.toBe(interpolationTokens(fromJson.replace('val.cert', 'val.key')));
+    // Literal text and quoted strings keep their spaces; `$${` is not an interpolation.
+    expect(interpolationTokens('a  b $${x  y} ${ f( "a  b" ) }${ c }')).toBe('a  b $${x  y} ${f("a  b")}${c}');
+  });
+
+  test('HCL output is formatted as terraform fmt wants it and parses back to the same configuration as the JSON', async () => {
+    const hcl = await withHcl(() => synth());
     expect(hcl.code).toBe(0);
-    for (const stack of stackNames) {
+    const files = EXAMPLE_STACKS.map((stack) => path.join(hcl.outdir, 'stacks', stack, 'cdk.tf'));
+    // The formatter is terraform's own (hclwrite): formatting again changes nothing, and `terraform fmt -check`, where
+    // terraform is installed, lists no file.
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      expect({ file, formatted: await format(text) === text }).toEqual({ file, formatted: true });
+    }
+    if (spawnSync('terraform', ['version']).status === 0) {
+      const check = spawnSync('terraform', ['fmt', '-check', '-recursive', hcl.outdir], { encoding: 'utf8' });
+      expect({ status: check.status, unformatted: check.stdout }).toEqual({ status: 0, unformatted: '' });
+    }
+    for (const stack of EXAMPLE_STACKS) {
       const file = path.join(hcl.outdir, 'stacks', stack, 'cdk.tf');
       const parsed = await parse(file, fs.readFileSync(file, 'utf8'));
       expect({ stack, config: canonical(parsed) }).toEqual({ stack, config: canonical(readJson(stack)) });
@@ -76,11 +101,12 @@ describe('synthesized output of every stack', () => {
     // yamldecode("...") of one YAML line keeps it exact.
     for (const [stack, count] of [['ilp-connector-app', 4], ['cloudrun-mesh-k8s', 19]] as const) {
       const hclText = fs.readFileSync(path.join(hcl.outdir, 'stacks', stack, 'cdk.tf'), 'utf8');
-      const manifests = hclText.match(/^manifest = .*$/gm) ?? [];
+      const manifests = (hclText.match(/^\s*manifest += .*$/gm) ?? []).map((line) => line.trim().replace(/^manifest +=/, 'manifest ='));
       expect({ stack, manifests: manifests.length }).toEqual({ stack, manifests: count });
       // Quotes inside are only those of interpolated expressions (a Cloud Run URL host): ${...("...")...}.
       const literalText = (line: string) => line.replace(/\$\{element\(.*?\), 0\)\}/g, '');
-      for (const line of manifests) expect(literalText(line)).toMatch(/^manifest = "\$\{yamldecode\("\{ apiVersion: [^"]*"\)\}"$/);
+      // `terraform fmt` writes a single interpolation bare: manifest = yamldecode("...").
+      for (const line of manifests) expect(literalText(line)).toMatch(/^manifest = yamldecode\("\{ apiVersion: [^"]*"\)$/);
     }
   });
 

@@ -45,11 +45,12 @@ export function unresolvedReferences(config: Record<string, unknown>): string[] 
 
 /**
  * A configuration in one canonical shape, so JSON synth output and HCL parsed back to JSON compare equal:
- * metadata (`//`) dropped, single-element lists of blocks unwrapped (HCL blocks always parse as lists), and trailing
- * newlines of multi-line strings dropped (cdktf writes those as heredocs, which always end in a newline).
+ * metadata (`//`) dropped, single-element lists of blocks unwrapped (HCL blocks always parse as lists), trailing
+ * newlines of multi-line strings dropped (cdktf writes those as heredocs, which always end in a newline), and
+ * whitespace inside interpolations reduced to what separates two words (`terraform fmt` spaces expressions).
  */
 export function canonical(value: unknown): unknown {
-  if (typeof value === 'string') return value.includes('\n') ? value.replace(/\n+$/, '') : value;
+  if (typeof value === 'string') return interpolationTokens(value.includes('\n') ? value.replace(/\n+$/, '') : value);
   if (Array.isArray(value)) {
     if (value.length === 1 && value[0] && typeof value[0] === 'object' && !Array.isArray(value[0])) {
       return canonical(value[0]);
@@ -64,4 +65,66 @@ export function canonical(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/**
+ * `text` with the whitespace of every `${...}` expression dropped unless it separates two words (`for key in`):
+ * the same tokens, however they are spaced. Literal text and quoted strings inside expressions are kept as they are.
+ */
+export function interpolationTokens(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith('$${', i)) {
+      out += '$${';
+      i += 3;
+    } else if (text.startsWith('${', i)) {
+      const end = expressionEnd(text, i + 2);
+      const expression = text.slice(i + 2, end);
+      out += `\${${spacedTokens(expression)}}`;
+      i = end + 1;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+/** Index of the `}` that closes an expression starting at `start`, past nested braces and quoted strings. */
+function expressionEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') i = stringEnd(text, i);
+    else if (c === '{') depth++;
+    else if (c === '}' && depth-- === 0) return i;
+  }
+  return text.length;
+}
+
+function stringEnd(text: string, quote: number): number {
+  for (let i = quote + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i;
+  }
+  return text.length;
+}
+
+function spacedTokens(expression: string): string {
+  let out = '';
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (c === '"') {
+      const end = stringEnd(expression, i);
+      out += interpolationTokens(expression.slice(i, end + 1));
+      i = end;
+    } else if (/\s/.test(c)) {
+      const spaces = /^\s+/.exec(expression.slice(i))![0].length;
+      if (/\w/.test(out.at(-1) ?? '') && /\w/.test(expression[i + spaces] ?? '')) out += ' ';
+      i += spaces - 1;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }

@@ -1,0 +1,50 @@
+/**
+ * HCL as `terraform fmt` writes it. Layout comes from @cdktf/hcl-tools, the formatter `cdktf synth --hcl` uses (HCL's
+ * own hclwrite). `terraform fmt` then does one more thing that hclwrite does not: an attribute of a block whose value
+ * is a single interpolation, `name = "${expr}"`, becomes `name = expr` (hashicorp/terraform, internal/command/fmt.go,
+ * formatValueExpr). Items of objects and lists keep their quotes there, and so they do here. Both modules start a
+ * WebAssembly runtime when first required, so they are loaded only when HCL is written.
+ */
+
+interface OpenBracket {
+  /** A block body (`resource "t" "n" {`), whose attributes `terraform fmt` unwraps; else an object or a list. */
+  readonly block: boolean;
+}
+
+const BLOCK_OPENER = /^\s*[A-Za-z_][\w-]*(\s+("[^"]*"|[A-Za-z_][\w-]*))*\s*\{$/;
+const QUOTED_ATTRIBUTE = /^(\s*[A-Za-z_][\w-]*\s*=\s*)(".*\$\{.*")$/;
+/** A heredoc (`<<EOF` or `<<-EOF`) ends at the line that holds only its marker, indented or not. */
+const HEREDOC_START = /<<-?([A-Za-z_]\w*)$/;
+
+export async function formatHcl(text: string): Promise<string> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { format } = require('@cdktf/hcl-tools') as typeof import('@cdktf/hcl-tools');
+  const { getExpressionAst } = require('@cdktf/hcl2json') as typeof import('@cdktf/hcl2json');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  const lines = (await format(text)).split('\n');
+  const open: OpenBracket[] = [];
+  let heredocEnd: string | undefined;
+  for (const [index, line] of lines.entries()) {
+    const trimmed = line.trim();
+    if (heredocEnd !== undefined) {
+      if (trimmed === heredocEnd) heredocEnd = undefined;
+      continue;
+    }
+    heredocEnd = HEREDOC_START.exec(trimmed)?.[1];
+    if (heredocEnd !== undefined) continue;
+    if (trimmed.startsWith('}') || trimmed.startsWith(']')) open.pop();
+    if (trimmed.endsWith('{') || trimmed.endsWith('[')) {
+      open.push({ block: BLOCK_OPENER.test(line) });
+      continue;
+    }
+    const attribute = QUOTED_ATTRIBUTE.exec(line);
+    if (!attribute || !open.at(-1)?.block) continue;
+    const [, nameAndEquals, value] = attribute;
+    // The HCL parser answers whether the string is exactly one interpolation ("${a}${b}" and "x${a}" are not).
+    const ast = await getExpressionAst('cdk.tf', value);
+    if (ast?.type === 'templateWrap') lines[index] = `${nameAndEquals}${value.slice(3, -2).trim()}`;
+  }
+  // Shorter values can change nothing else, but the layout stays hclwrite's by construction.
+  return format(lines.join('\n'));
+}

@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { formatHcl } from '../../lib/app/hcl-format';
+
+/** The shapes cdktf writes, unformatted: blocks, objects and lists, heredocs, templates that are more than one interpolation. */
+const CDKTF_STYLE = `provider "helm" {
+kubernetes = {
+host = "\${a.b}"
+list = ["\${c.d}", "x"]
+}
+set = [
+{
+name = "x"
+value = "\${e.f}"
+}
+]
+alias = "\${i.j}"
+}
+resource "kubernetes_manifest" "m" {
+manifest = "\${yamldecode("{ kind: Service, metadata: { name: \\"\${var.name}\\" } }")}"
+depends_on = ["\${k.l}"]
+lifecycle {
+ignore_changes = ["\${m.n}"]
+create_before_destroy = "\${o.p}"
+}
+}
+resource "google_compute_instance" "vm" {
+name = "prefix-\${q.r}"
+zone = "\${s.t}\${u.v}"
+metadata_startup_script = <<EOF
+  x = "\${w.x}"
+{ [
+EOF
+description = "\${ y.z }"
+}
+`;
+
+/** What `terraform fmt` (1.11) makes of it. */
+const TERRAFORM_FMT = `provider "helm" {
+  kubernetes = {
+    host = "\${a.b}"
+    list = ["\${c.d}", "x"]
+  }
+  set = [
+    {
+      name  = "x"
+      value = "\${e.f}"
+    }
+  ]
+  alias = i.j
+}
+resource "kubernetes_manifest" "m" {
+  manifest   = yamldecode("{ kind: Service, metadata: { name: \\"\${var.name}\\" } }")
+  depends_on = ["\${k.l}"]
+  lifecycle {
+    ignore_changes        = ["\${m.n}"]
+    create_before_destroy = o.p
+  }
+}
+resource "google_compute_instance" "vm" {
+  name                    = "prefix-\${q.r}"
+  zone                    = "\${s.t}\${u.v}"
+  metadata_startup_script = <<EOF
+  x = "\${w.x}"
+{ [
+EOF
+  description             = y.z
+}
+`;
+
+describe('formatHcl', () => {
+  test('lays out as hclwrite does and unwraps single interpolations of block attributes only', async () => {
+    expect(await formatHcl(CDKTF_STYLE)).toBe(TERRAFORM_FMT);
+  });
+
+  test('formatting twice changes nothing', async () => {
+    expect(await formatHcl(TERRAFORM_FMT)).toBe(TERRAFORM_FMT);
+  });
+
+  const terraform = spawnSync('terraform', ['version']).status === 0;
+  (terraform ? test : test.skip)('agrees with the installed terraform fmt', () => {
+    const fmt = spawnSync('terraform', ['fmt', '-'], { input: CDKTF_STYLE, encoding: 'utf8' });
+    expect(fmt.status).toBe(0);
+    expect(fmt.stdout).toBe(TERRAFORM_FMT);
+  });
+});
