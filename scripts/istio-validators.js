@@ -80,7 +80,9 @@ function compileIstioValidators(outFile) {
   });
   require(require.resolve('ajv-formats', { paths: [ROOT] }))(ajv);
   for (const [id, schema] of Object.entries(schemas)) ajv.addSchema(schema, id);
-  fs.writeFileSync(outFile, `${stamp()}\n${standaloneCode(ajv, exports)}`);
+  // Renamed into place: a synth in another process never loads half a file.
+  fs.writeFileSync(`${outFile}.${process.pid}`, `${stamp()}\n${standaloneCode(ajv, exports)}`);
+  fs.renameSync(`${outFile}.${process.pid}`, outFile);
 }
 
 /** Compiles `file` unless it is there and current; the compiling runs in a fresh process (see above). */
