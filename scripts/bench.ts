@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CONFIG_ENV, DEFAULT_CONFIG } from '../lib/app/cli';
+import { chooseConfig, CONFIG_ENV, DEFAULT_CONFIG } from '../lib/app/config-file';
 
 const ROOT = path.join(__dirname, '..');
 const DEFAULT_RUNS = 7;
@@ -53,7 +53,7 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
   if (!/^\d+$/.test(runs) || Number(runs) < 1) {
     throw new BenchError(`--runs must be a whole number of at least 1 (got "${runs}")`, 2);
   }
-  return { runs: Number(runs), config: config ?? env[CONFIG_ENV] ?? DEFAULT_CONFIG, help };
+  return { runs: Number(runs), config: chooseConfig(config, env).file, help };
 }
 
 /** cdktf's manifest lists every stack the synth wrote. */

@@ -1,11 +1,9 @@
 import { ConfigError } from '../config/errors';
 import { loadConfig } from '../config/load';
 import type { GlobalConfig } from '../config/schema';
+import { chooseConfig, CONFIG_ENV, ConfigChoice, DEFAULT_CONFIG } from './config-file';
 import { Compose, PolicyViolationError, synthesize } from './synthesize';
 
-export const DEFAULT_CONFIG = 'config/example.yaml';
-/** Selects the config when flags cannot be passed (cdktf deploy runs the app itself). */
-export const CONFIG_ENV = 'BLUEPRINT_CONFIG';
 
 const USAGE = `usage: npm run synth -- [--config <file>]
   Synthesizes every stack the config enables into cdktf.out/stacks/<stack>/.
@@ -41,12 +39,13 @@ export async function runCli(
     io.out(USAGE);
     return 0;
   }
-  const configFile = args.config ?? env[CONFIG_ENV] ?? DEFAULT_CONFIG;
+  const choice = chooseConfig(args.config, env);
+  const configFile = choice.file;
   // The cdktf CLI tells the app where to write through CDKTF_OUTDIR.
   const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';
   try {
     const loaded = loadConfig(configFile);
-    io.out(configLine(loaded.config, configFile, args.config ?? env[CONFIG_ENV]));
+    io.out(configLine(loaded.config, choice));
     const report = await synthesize(loaded, outdir, compose, { leaveStaleStacksToCli: env[SET_BY_CDKTF_CLI] !== undefined });
     const width = Math.max(...report.stacks.map((s) => s.name.length));
     for (const stack of report.stacks) {
@@ -67,9 +66,9 @@ export async function runCli(
 }
 
 /** What this synth was made from, so nobody deploys the example by mistake. */
-function configLine(config: GlobalConfig, file: string, chosen: string | undefined): string {
-  const source = chosen === undefined ? ` (the default: no --config or ${CONFIG_ENV} given)` : '';
-  return `config ${file}${source}: project ${config.projectId}, region ${config.region}, environment ${config.environment}`;
+function configLine(config: GlobalConfig, choice: ConfigChoice): string {
+  const source = choice.isDefault ? ` (the default: no --config or ${CONFIG_ENV} given)` : '';
+  return `config ${choice.file}${source}: project ${config.projectId}, region ${config.region}, environment ${config.environment}`;
 }
 
 function parseArgs(argv: readonly string[]): { config?: string; help?: boolean } | { error: string } {
