@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// The order in which a pipeline runs Terraform on the synthesized stacks (docs/pipelines.md): one stack name a line,
+// every stack after the stacks it depends on, read from the `dependencies` in <outdir>/manifest.json.
+//
+//   node scripts/stack-order.js [outdir] [stack ...]
+//
+// outdir defaults to cdktf.out. Stack names (after outdir) restrict the output to those stacks and everything they
+// depend on. Errors are one line on stderr, starting `stack-order: `, with exit code 1. Plain Node, no dependencies.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const USAGE = 'usage: node scripts/stack-order.js [outdir] [stack ...]   (outdir defaults to cdktf.out)';
+
+/**
+ * Stack names in an order where every stack comes after the stacks it depends on. Among stacks whose dependencies are
+ * all placed, the one first in the manifest goes next, so independent stacks keep their manifest order. With `names`,
+ * only those stacks and everything they depend on (transitively), in the same order.
+ * @param {{ stacks: Record<string, { dependencies?: string[] }> }} manifest cdktf's manifest.json
+ * @param {string[]} [names]
+ * @returns {string[]}
+ */
+function stackOrder(manifest, names = []) {
+  if (!manifest || typeof manifest.stacks !== 'object' || manifest.stacks === null) {
+    throw new Error('the manifest has no "stacks" object');
+  }
+  const all = Object.keys(manifest.stacks);
+  const dependencies = new Map(all.map((name) => [name, manifest.stacks[name].dependencies ?? []]));
+  for (const [name, deps] of dependencies) {
+    for (const dep of deps) {
+      if (!dependencies.has(dep)) throw new Error(`stack "${name}" depends on "${dep}", which is not in the manifest`);
+    }
+  }
+  const unknown = names.filter((name) => !dependencies.has(name));
+  if (unknown.length > 0) {
+    const list = unknown.map((name) => `"${name}"`).join(', ');
+    throw new Error(`unknown stack ${list}; the manifest has: ${all.join(', ') || '(no stacks)'}`);
+  }
+
+  const placed = new Set();
+  const order = [];
+  while (order.length < all.length) {
+    const next = all.find((name) => !placed.has(name) && dependencies.get(name).every((dep) => placed.has(dep)));
+    if (next === undefined) throw new Error(`dependency cycle: ${findCycle(all, dependencies, placed).join(' -> ')}`);
+    placed.add(next);
+    order.push(next);
+  }
+  if (names.length === 0) return order;
+
+  const wanted = new Set();
+  const visit = (name) => {
+    if (wanted.has(name)) return;
+    wanted.add(name);
+    for (const dep of dependencies.get(name)) visit(dep);
+  };
+  for (const name of names) visit(name);
+  return order.filter((name) => wanted.has(name));
+}
+
+/** A cycle among the stacks not placed, each of which has a dependency not placed: `a -> b -> a`. */
+function findCycle(all, dependencies, placed) {
+  const chain = [];
+  let current = all.find((name) => !placed.has(name));
+  while (!chain.includes(current)) {
+    chain.push(current);
+    current = dependencies.get(current).find((dep) => !placed.has(dep));
+  }
+  return [...chain.slice(chain.indexOf(current)), current];
+}
+
+/** Reads `<outdir>/manifest.json`; errors say what to do. */
+function readManifest(outdir) {
+  const file = path.join(outdir, 'manifest.json');
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw new Error(`${file}: ${error.message}`);
+    const hint = fs.existsSync(outdir) ? '' : ' (the first argument is the synth output directory, then stack names)';
+    throw new Error(`${file} not found; run npm run synth first${hint}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON (${error.message}); run npm run synth again`);
+  }
+}
+
+function main(argv) {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const option = argv.find((arg) => arg.startsWith('-'));
+  try {
+    if (option !== undefined) throw new Error(`unknown option ${option}; ${USAGE}`);
+    const [outdir = 'cdktf.out', ...names] = argv;
+    const order = stackOrder(readManifest(outdir), names);
+    process.stdout.write(order.map((name) => `${name}\n`).join(''));
+    return 0;
+  } catch (error) {
+    process.stderr.write(`stack-order: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return 1;
+  }
+}
+
+module.exports = { stackOrder, readManifest };
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,130 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const SCRIPT = path.join(ROOT, 'scripts', 'stack-order.js');
+
+type Manifest = { stacks: Record<string, { dependencies?: string[] }> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { stackOrder } = require(SCRIPT) as { stackOrder: (manifest: Manifest, names?: string[]) => string[] };
+
+/** A manifest as cdktf writes it, from `name: dependencies` in manifest order. */
+function manifest(stacks: Record<string, string[]>): Manifest {
+  return {
+    stacks: Object.fromEntries(
+      Object.entries(stacks).map(([name, dependencies]) => [
+        name,
+        { name, constructPath: name, workingDirectory: `stacks/${name}`, annotations: [], dependencies },
+      ]),
+    ),
+  };
+}
+
+/** The stacks of config/example.yaml as `npm run synth` lists them (sorted by name). */
+const EXAMPLE = manifest({
+  'cloudrun-mesh': [],
+  'cloudrun-mesh-k8s': ['cloudrun-mesh'],
+  'gke-playground': [],
+  'ilp-connector': [],
+  'ilp-connector-app': ['ilp-connector'],
+  'iris-mirror': [],
+  skypilot: [],
+  'skypilot-app': ['skypilot'],
+  'state-bootstrap': [],
+});
+
+describe('stackOrder', () => {
+  test('the example: every stack after its dependency, the rest in manifest order', () => {
+    expect(stackOrder(EXAMPLE)).toEqual(Object.keys(EXAMPLE.stacks));
+  });
+
+  test('a stack listed before its dependencies moves after them; independent stacks keep manifest order', () => {
+    const order = stackOrder(manifest({ 'a-app': ['z', 'y'], b: [], z: ['y'], y: [], c: [] }));
+    // Each step takes the first stack in manifest order whose dependencies are all placed.
+    expect(order).toEqual(['b', 'y', 'z', 'a-app', 'c']);
+  });
+
+  test('a manifest already in order is returned as it is, whatever the order of independent stacks', () => {
+    const names = ['q', 'b', 'x', 'a'];
+    expect(stackOrder(manifest(Object.fromEntries(names.map((n) => [n, []]))))).toEqual(names);
+  });
+
+  test('stacks without a dependencies key depend on nothing', () => {
+    expect(stackOrder({ stacks: { b: {}, a: { dependencies: ['b'] } } })).toEqual(['b', 'a']);
+  });
+
+  test('named stacks: only those and what they depend on, transitively, still in order', () => {
+    const chain = manifest({ app: ['infra'], infra: ['network'], network: [], other: [], extra: ['other'] });
+    expect(stackOrder(chain, ['app'])).toEqual(['network', 'infra', 'app']);
+    expect(stackOrder(EXAMPLE, ['skypilot-app', 'iris-mirror', 'skypilot-app'])).toEqual([
+      'iris-mirror',
+      'skypilot',
+      'skypilot-app',
+    ]);
+    expect(stackOrder(EXAMPLE, ['skypilot'])).toEqual(['skypilot']);
+  });
+
+  test('a dependency cycle names the stacks in it', () => {
+    expect(() => stackOrder(manifest({ ok: [], a: ['b'], b: ['c'], c: ['a'] }))).toThrow('dependency cycle: a -> b -> c -> a');
+    // A stack that only depends on the cycle is not part of it.
+    expect(() => stackOrder(manifest({ x: ['a'], a: ['b'], b: ['a'] }))).toThrow(/^dependency cycle: a -> b -> a$/);
+    expect(() => stackOrder(manifest({ self: ['self'] }))).toThrow('dependency cycle: self -> self');
+  });
+
+  test('a dependency on a stack that is not in the manifest', () => {
+    expect(() => stackOrder(manifest({ 'skypilot-app': ['skypilot'] }))).toThrow(
+      'stack "skypilot-app" depends on "skypilot", which is not in the manifest',
+    );
+  });
+
+  test('an unknown stack name lists the known ones', () => {
+    expect(() => stackOrder(manifest({ a: [], b: ['a'] }), ['b', 'nope', 'nix'])).toThrow(
+      'unknown stack "nope", "nix"; the manifest has: a, b',
+    );
+  });
+
+  test('something that is not a manifest', () => {
+    expect(() => stackOrder({} as Manifest)).toThrow('the manifest has no "stacks" object');
+  });
+});
+
+describe('node scripts/stack-order.js', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-order-'));
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '0.21.0', ...EXAMPLE }));
+  });
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function run(args: string[], cwd = ROOT) {
+    const result = spawnSync(process.execPath, [SCRIPT, ...args], { cwd, encoding: 'utf8' });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  test('prints one stack a line; with stack names, those and their dependencies', () => {
+    expect(run([dir])).toEqual({ code: 0, stdout: `${Object.keys(EXAMPLE.stacks).join('\n')}\n`, stderr: '' });
+    expect(run([dir, 'cloudrun-mesh-k8s'])).toEqual({ code: 0, stdout: 'cloudrun-mesh\ncloudrun-mesh-k8s\n', stderr: '' });
+  });
+
+  test('errors are one line on stderr with exit code 1', () => {
+    expect(run([dir, 'skypilot-ap'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'stack-order: unknown stack "skypilot-ap"; the manifest has: cloudrun-mesh, cloudrun-mesh-k8s, gke-playground, ' +
+        'ilp-connector, ilp-connector-app, iris-mirror, skypilot, skypilot-app, state-bootstrap\n',
+    });
+    // Without arguments it reads ./cdktf.out/manifest.json.
+    expect(run([], dir)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'stack-order: cdktf.out/manifest.json not found; run npm run synth first (the first argument is the synth ' +
+        'output directory, then stack names)\n',
+    });
+  });
+});
