@@ -20,13 +20,15 @@ export class CloudrunMeshStack extends BlueprintStack {
     super(scope, 'cloudrun-mesh', context);
     const { cluster, connector, gateway, workloads } = section;
     const usesSecrets = workloads.some((w) => w.sshAuthorizedKeySecret !== undefined);
-    const project = new ProjectSetup(this, 'project', {
+    new ProjectSetup(this, 'project', {
       projectId: this.projectId,
       services: [
         'run.googleapis.com',
         'vpcaccess.googleapis.com',
         'compute.googleapis.com',
         'iam.googleapis.com',
+        // The cluster exists, so this is on already; it orders the launcher's and cloudrun-mesh-k8s's reads of it.
+        'container.googleapis.com',
         ...(usesSecrets ? ['secretmanager.googleapis.com'] : []),
       ],
     });
@@ -57,7 +59,6 @@ export class CloudrunMeshStack extends BlueprintStack {
       minInstances: connector.minInstances,
       maxInstances: connector.maxInstances,
       machineType: connector.machineType,
-      dependsOn: project.ready,
     });
 
     if (gateway.install) {
@@ -70,7 +71,6 @@ export class CloudrunMeshStack extends BlueprintStack {
         addressType: 'INTERNAL',
         address: gateway.internalAddress,
         description: 'Internal load balancer of the mesh connector gateway (istio-system/internal-hgate)',
-        dependsOn: project.ready,
       });
     }
 
@@ -107,7 +107,8 @@ export class CloudrunMeshStack extends BlueprintStack {
         vpcConnector: vpcConnector.id,
         ingress: workload.ingress,
         deletionProtection: section.deletionProtection,
-        dependsOn: [...project.ready, account.account],
+        // The launcher lists the clusters at start (roles/container.clusterViewer).
+        dependsOn: [account.account, ...account.projectGrants],
       });
       for (const [id, member] of invokers) service.allowInvoker(id, member);
       if (workload.allowUnauthenticated) service.allowInvoker('invoker-all-users', 'allUsers');

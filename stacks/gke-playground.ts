@@ -17,7 +17,8 @@ export class GkePlaygroundStack extends BlueprintStack {
     const project = new ProjectSetup(this, 'project', {
       projectId: this.projectId,
       create: section.createProject,
-      services: ['compute.googleapis.com', 'container.googleapis.com'],
+      // IAM: the cluster's node service account.
+      services: ['compute.googleapis.com', 'container.googleapis.com', 'iam.googleapis.com'],
     });
 
     const { network } = section;
@@ -28,7 +29,6 @@ export class GkePlaygroundStack extends BlueprintStack {
       nodesCidr: network.nodesCidr,
       podsCidr: network.podsCidr,
       servicesCidr: network.servicesCidr,
-      dependsOn: project.ready,
     });
 
     const gke = new GkeCluster(this, 'cluster', {
@@ -41,7 +41,6 @@ export class GkePlaygroundStack extends BlueprintStack {
       cloudLogging: section.cloudLogging,
       controlPlaneAuthorizedCidrs: section.controlPlaneAuthorizedCidrs,
       deletionProtection: section.deletionProtection,
-      dependsOn: project.ready,
     });
 
     gke.addNodePool('nodes', {

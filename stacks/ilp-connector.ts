@@ -19,7 +19,7 @@ export class IlpConnectorStack extends BlueprintStack {
     super(scope, 'ilp-connector', context);
     const names = ilpConnectorNames(section, this.projectId, this.region);
     const { cluster: clusterConfig, database, redis, kms } = section;
-    const project = new ProjectSetup(this, 'project', {
+    new ProjectSetup(this, 'project', {
       projectId: this.projectId,
       services: [...PRIVATE_PLATFORM_SERVICES, 'redis.googleapis.com', 'cloudkms.googleapis.com'],
     });
@@ -28,7 +28,6 @@ export class IlpConnectorStack extends BlueprintStack {
       region: this.region,
       network: section.network,
       cluster: clusterConfig,
-      dependsOn: project.ready,
     });
 
     const sql = addPlatformPostgres(
@@ -43,7 +42,6 @@ export class IlpConnectorStack extends BlueprintStack {
     const password = new GeneratedPassword(this, 'database-password', {
       project: this.projectId,
       secretId: names.databasePasswordSecretId,
-      dependsOn: project.ready,
     });
     sql.addBuiltInUser('connector-user', database.user, password.value);
 
@@ -67,7 +65,6 @@ export class IlpConnectorStack extends BlueprintStack {
       keyRing: kms.keyRing,
       key: kms.key,
       rotationPeriodDays: kms.rotationPeriodDays,
-      dependsOn: project.ready,
     });
     const account = new ServiceAccount(this, 'connector', {
       accountId: section.serviceAccountId,

@@ -73,7 +73,6 @@ export class IrisMirrorStack extends BlueprintStack {
       region: this.region,
       subnets: { [name]: { cidr: section.subnetCidr } },
       nat: true,
-      dependsOn: project.ready,
     });
     const subnet = vpc.subnets[name];
 
@@ -83,7 +82,7 @@ export class IrisMirrorStack extends BlueprintStack {
       description: 'Runs the IRIS mirror VMs: moves the VIP, pulls images, reads the license',
       project: projectId,
     });
-    new CustomRole(this, 'failover-role', {
+    const failoverGrant = new CustomRole(this, 'failover-role', {
       project: projectId,
       roleId: 'iscMirrorVipFailover',
       title: 'ISC mirror VIP failover',
@@ -108,10 +107,10 @@ export class IrisMirrorStack extends BlueprintStack {
       repositoryId: 'intersystems',
       description: 'InterSystems iris, webgateway and arbiter images',
     });
-    registry.grantReader('vm-sa', account.member);
+    const readerGrant = registry.grantReader('vm-sa', account.member);
 
     const license = new ExternalSecret(this, 'license', { project: projectId, secretId: section.licenseSecretId });
-    license.grantAccessor('vm-sa', account.member);
+    const licenseGrant = license.grantAccessor('vm-sa', account.member);
 
     const publicVip = section.vip.public
       ? new ComputeAddress(this, 'public-vip', {
@@ -139,6 +138,10 @@ export class IrisMirrorStack extends BlueprintStack {
       'vip-members': `${vms.primary.name}/${vms.primary.zone},${vms.backup.name}/${vms.backup.zone}`,
       ...(publicVip ? { 'vip-public-address': PUBLIC_VIP_NAME } : {}),
     };
+    // On the first boot, right after creation, startup.sh on the members and the arbiter installs Docker from
+    // download.docker.com (through NAT) and pulls from the registry as the VM's account; the members also read the
+    // license and the primary claims the VIP (move-vip.py). The bastion shares the account and waits with them.
+    const firstBootNeeds = [failoverGrant, readerGrant, licenseGrant, vpc.nat!];
     const vmOf: Partial<Record<IrisRole, Vm>> = {};
     for (const role of ['primary', 'backup', 'arbiter', 'client'] as const) {
       const vm = vms[role];
@@ -163,6 +166,7 @@ export class IrisMirrorStack extends BlueprintStack {
         publicIp: role === 'client',
         vipManagedOnVm: member,
         deletionProtection: member && section.deletionProtection,
+        dependsOn: firstBootNeeds,
       });
     }
 

@@ -17,7 +17,7 @@ export class SkypilotStack extends BlueprintStack {
     super(scope, 'skypilot', context);
     const names = skypilotNames(section, this.projectId, this.region);
     const iamMode = section.authMode === 'iam';
-    const project = new ProjectSetup(this, 'project', {
+    new ProjectSetup(this, 'project', {
       projectId: this.projectId,
       services: [...PRIVATE_PLATFORM_SERVICES],
     });
@@ -28,7 +28,6 @@ export class SkypilotStack extends BlueprintStack {
       region: this.region,
       network: section.network,
       cluster: clusterConfig,
-      dependsOn: project.ready,
     });
 
     const proxyAccount = new ServiceAccount(this, 'database-client', {
@@ -43,7 +42,6 @@ export class SkypilotStack extends BlueprintStack {
       ? new GeneratedPassword(this, 'postgres-password', {
           project: this.projectId,
           secretId: names.postgresPasswordSecretId,
-          dependsOn: project.ready,
         })
       : undefined;
 
@@ -62,7 +60,6 @@ export class SkypilotStack extends BlueprintStack {
       const password = new GeneratedPassword(this, 'database-password', {
         project: this.projectId,
         secretId: names.databasePasswordSecretId,
-        dependsOn: project.ready,
       });
       sql.addBuiltInUser('password-user', names.databaseUser, password.value);
     }

@@ -1,4 +1,3 @@
-import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Vpc } from '../network/vpc';
 
@@ -11,8 +10,6 @@ export interface ClusterNetworkProps {
   readonly nodesCidr: string;
   readonly podsCidr: string;
   readonly servicesCidr: string;
-  /** @default none */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -43,7 +40,6 @@ export class ClusterNetwork extends Construct {
         },
       },
       nat: true,
-      dependsOn: props.dependsOn,
     });
     this.clusterNetworking = {
       network: this.vpc.network.id,

@@ -1,4 +1,3 @@
-import { ITerraformDependable } from 'cdktf';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { Construct } from 'constructs';
 import { ServiceAccount } from '../iam/service-account';
@@ -48,8 +47,6 @@ export interface GkeClusterProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
-  /** @default none */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 const NODE_ROLES = ['roles/logging.logWriter', 'roles/monitoring.metricWriter'];
@@ -115,7 +112,6 @@ export class GkeCluster extends Construct {
         : undefined,
       loggingService: props.cloudLogging === false ? 'none' : 'logging.googleapis.com/kubernetes',
       deletionProtection: props.deletionProtection ?? true,
-      dependsOn: props.dependsOn,
     });
   }
 
@@ -131,16 +127,18 @@ export class GkeCluster extends Construct {
     );
   }
 
-  /** Adds a node pool running as this cluster's node service account. */
+  /** Adds a node pool running as this cluster's node service account, created once that account holds its roles. */
   addNodePool(
     id: string,
-    props: Omit<GkeNodePoolProps, 'cluster' | 'serviceAccountEmail' | 'workloadIdentity'>,
+    props: Omit<GkeNodePoolProps, 'cluster' | 'serviceAccountEmail' | 'workloadIdentity' | 'dependsOn'>,
   ): GkeNodePool {
     return new GkeNodePool(this, id, {
       ...props,
       cluster: this.cluster,
       serviceAccountEmail: this.nodeServiceAccount.email,
       workloadIdentity: this.workloadIdentity,
+      // Nodes write logs and metrics from their first boot.
+      dependsOn: [...this.nodeServiceAccount.projectGrants],
     });
   }
 }

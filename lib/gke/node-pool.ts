@@ -1,3 +1,4 @@
+import { ITerraformDependable } from 'cdktf';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { Construct } from 'constructs';
@@ -28,6 +29,8 @@ export interface GkeNodePoolProps {
    * @default true
    */
   readonly workloadIdentity?: boolean;
+  /** What the nodes need when they boot, such as their service account's roles. @default none */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -70,6 +73,7 @@ export class GkeNodePool extends Construct {
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
         metadata: { 'disable-legacy-endpoints': 'true' },
       },
+      dependsOn: props.dependsOn,
     });
   }
 }

@@ -1,4 +1,3 @@
-import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { clusterNetworkSchema, postgresShape, privateClusterSchema } from '../config/shapes';
@@ -7,10 +6,14 @@ import { PostgresInstance, PostgresInstanceProps } from '../sql/postgres';
 import { GkeCluster } from './cluster';
 import { ClusterNetwork } from './cluster-network';
 
-/** APIs the platform and its PostgreSQL need: GKE, Compute, Cloud SQL, Service Networking, Secret Manager. */
+/**
+ * APIs the platform and its PostgreSQL need: GKE, Compute, IAM (node and workload service accounts), Cloud SQL,
+ * Service Networking, Secret Manager.
+ */
 export const PRIVATE_PLATFORM_SERVICES = [
   'compute.googleapis.com',
   'container.googleapis.com',
+  'iam.googleapis.com',
   'sqladmin.googleapis.com',
   'servicenetworking.googleapis.com',
   'secretmanager.googleapis.com',
@@ -21,8 +24,6 @@ export interface PrivatePlatformProps {
   readonly region: string;
   readonly network: z.output<ReturnType<typeof clusterNetworkSchema>>;
   readonly cluster: z.output<ReturnType<typeof privateClusterSchema>>;
-  /** Such as the APIs being enabled. */
-  readonly dependsOn: ITerraformDependable[];
 }
 
 /** What `addPrivatePlatform` created. */
@@ -46,14 +47,12 @@ export function addPrivatePlatform(scope: Construct, props: PrivatePlatformProps
     nodesCidr: network.nodesCidr,
     podsCidr: network.podsCidr,
     servicesCidr: network.servicesCidr,
-    dependsOn: props.dependsOn,
   });
   const privateServices = new PrivateServicesAccess(scope, 'private-services', {
     project: props.project,
     network: clusterNetwork.vpc.network.id,
     rangeName: `${network.name}-private-services`,
     cidr: network.privateServicesCidr,
-    dependsOn: props.dependsOn,
   });
   const gke = new GkeCluster(scope, 'cluster', {
     name: cluster.name,
@@ -65,7 +64,6 @@ export function addPrivatePlatform(scope: Construct, props: PrivatePlatformProps
     workloadIdentity: cluster.workloadIdentity,
     controlPlaneAuthorizedCidrs: cluster.controlPlaneAuthorizedCidrs,
     deletionProtection: cluster.deletionProtection,
-    dependsOn: props.dependsOn,
   });
   gke.addNodePool('nodes', cluster.nodePool);
   return { network: clusterNetwork, privateServices, gke };

@@ -27,6 +27,8 @@ export class ServiceAccount extends Construct {
 
   /** The account's email, known at synth: `<accountId>@<project>.iam.gserviceaccount.com`. */
   readonly staticEmail: string;
+  /** Its `projectRoles`: a machine or service that runs as this account waits for them before it starts. */
+  readonly projectGrants: readonly ProjectIamMember[];
 
   constructor(scope: Construct, id: string, props: ServiceAccountProps) {
     super(scope, id);
@@ -44,9 +46,9 @@ export class ServiceAccount extends Construct {
     });
     this.email = this.account.email;
     this.member = this.account.member;
-    for (const role of props.projectRoles ?? []) {
-      new ProjectIamMember(this, roleId(role), { project: props.project, role, member: this.member });
-    }
+    this.projectGrants = (props.projectRoles ?? []).map(
+      (role) => new ProjectIamMember(this, roleId(role), { project: props.project, role, member: this.member }),
+    );
   }
 
   /**

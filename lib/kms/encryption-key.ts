@@ -1,4 +1,3 @@
-import { ITerraformDependable } from 'cdktf';
 import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
@@ -15,8 +14,6 @@ export interface EncryptionKeyProps {
    * @default 90 (CKV_GCP_43, CIS GCP 1.10)
    */
   readonly rotationPeriodDays?: number;
-  /** Such as the Cloud KMS API being enabled. @default none */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -38,7 +35,6 @@ export class EncryptionKey extends Construct {
       name: props.keyRing,
       location: props.location,
       project: props.project,
-      dependsOn: props.dependsOn,
     });
     this.key = new KmsCryptoKey(this, 'Resource', {
       name: props.key,

@@ -1,4 +1,3 @@
-import { ITerraformDependable } from 'cdktf';
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { Construct } from 'constructs';
@@ -12,8 +11,6 @@ export interface PrivateServicesAccessProps {
   readonly rangeName: string;
   /** Range reserved for the producer services (Cloud SQL, Memorystore): at least a /24. */
   readonly cidr: string;
-  /** @default none */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -39,7 +36,6 @@ export class PrivateServicesAccess extends Construct {
       addressType: 'INTERNAL',
       address: props.cidr.split('/')[0],
       prefixLength: cidr.prefixLength,
-      dependsOn: props.dependsOn,
     });
     this.connection = new ServiceNetworkingConnection(this, 'Resource', {
       network: props.network,

@@ -1,4 +1,3 @@
-import { ITerraformDependable } from 'cdktf';
 import { VpcAccessConnector } from '@cdktf/provider-google/lib/vpc-access-connector';
 import { Construct } from 'constructs';
 
@@ -18,7 +17,6 @@ export interface ServerlessConnectorProps {
   readonly maxInstances?: number;
   /** @default e2-micro */
   readonly machineType?: string;
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -41,7 +39,6 @@ export class ServerlessConnector extends Construct {
       minInstances: props.minInstances ?? 2,
       maxInstances: props.maxInstances ?? 10,
       machineType: props.machineType ?? 'e2-micro',
-      dependsOn: props.dependsOn,
     });
     this.id = this.connector.id;
   }

@@ -1,4 +1,3 @@
-import { ITerraformDependable } from 'cdktf';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
@@ -23,14 +22,14 @@ export interface VpcProps {
    * @default false
    */
   readonly nat?: boolean;
-  /** @default none */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** A custom-mode VPC with regional subnets and, optionally, NAT egress. */
 export class Vpc extends Construct {
   readonly network: ComputeNetwork;
   readonly subnets: Record<string, ComputeSubnetwork> = {};
+  /** Internet egress of machines without a public address, when `nat` is on. */
+  readonly nat?: ComputeRouterNat;
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
@@ -40,7 +39,6 @@ export class Vpc extends Construct {
       project: props.project,
       autoCreateSubnetworks: false,
       routingMode: 'REGIONAL',
-      dependsOn: props.dependsOn,
     });
     for (const [name, subnet] of Object.entries(props.subnets)) {
       const secondaryRanges = Object.entries(subnet.secondaryRanges ?? {}).map(([rangeName, ipCidrRange]) => ({
@@ -66,7 +64,7 @@ export class Vpc extends Construct {
         region: props.region,
         network: this.network.id,
       });
-      new ComputeRouterNat(this, 'nat', {
+      this.nat = new ComputeRouterNat(this, 'nat', {
         name: `${props.name}-nat`,
         project: props.project,
         region: props.region,

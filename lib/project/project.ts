@@ -1,7 +1,8 @@
-import { ITerraformDependable } from 'cdktf';
+import { Aspects, dependable, IAspect, ITerraformDependable, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import { Project } from '@cdktf/provider-google/lib/project';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { apiOfType, isStackApi } from './apis';
 
 export interface ProjectCreation {
   /** @default the project id */
@@ -19,19 +20,23 @@ export interface ProjectSetupProps {
    * @default the project must exist
    */
   readonly create?: ProjectCreation;
-  /** APIs to enable, such as container.googleapis.com. They stay enabled on destroy: other things may use them. */
+  /**
+   * APIs to enable, such as container.googleapis.com. They stay enabled on destroy: other things may use them. Every
+   * resource and data source of the stack that calls one of them waits for it; one that calls an API missing here
+   * (and not enabled by default) stops the synth.
+   */
   readonly services: readonly string[];
 }
 
 /**
  * A project ready for a blueprint: optionally created (no auto-mode default network, CKV_GCP_27; deletion_policy
- * PREVENT so a destroy never deletes a project), with the blueprint's APIs enabled.
+ * PREVENT so a destroy never deletes a project), with the blueprint's APIs enabled before anything uses them.
  */
 export class ProjectSetup extends Construct {
   /** The project id, carrying a dependency on the project's creation when this construct creates it. */
   readonly projectId: string;
-  /** Resources that need the APIs enabled depend on these. */
-  readonly ready: ITerraformDependable[];
+  /** The enabled APIs, by service name. */
+  readonly services: ReadonlyMap<string, ProjectService>;
 
   constructor(scope: Construct, id: string, props: ProjectSetupProps) {
     super(scope, id);
@@ -50,14 +55,48 @@ export class ProjectSetup extends Construct {
           deletionPolicy: 'PREVENT',
         }).projectId
       : props.projectId;
-    this.ready = props.services.map(
-      (service) =>
+    this.services = new Map(
+      props.services.map((service) => [
+        service,
         new ProjectService(this, service.split('.')[0], {
           project: this.projectId,
           service,
           disableOnDestroy: false,
           disableDependentServices: false,
         }),
+      ]),
     );
+    Aspects.of(TerraformStack.of(this)).add(new WaitForApis(this));
+  }
+
+  /** The `google_project_service` of an API this setup enables, for a dependency outside the stack's own resources. */
+  enabled(service: string): ITerraformDependable {
+    const enabled = this.services.get(service);
+    if (!enabled) throw new Error(`${service} is not among the APIs of ${this.node.path}`);
+    return enabled;
+  }
+}
+
+/**
+ * Makes every resource and data source of the stack wait for the API it calls, so the first apply on a fresh project
+ * does not race the enabling of its APIs.
+ */
+class WaitForApis implements IAspect {
+  constructor(private readonly setup: ProjectSetup) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource || node instanceof TerraformDataSource)) return;
+    if (node instanceof ProjectService || node instanceof Project) return;
+    const api = apiOfType(node.terraformResourceType);
+    if (!isStackApi(api)) return;
+    const service = this.setup.services.get(api);
+    if (!service) {
+      throw new Error(
+        `${node.node.path} (${node.terraformResourceType}) calls ${api}, which ${this.setup.node.path} does not enable; ` +
+          'add it to its services',
+      );
+    }
+    const wait = dependable(service);
+    if (!node.dependsOn?.includes(wait)) node.dependsOn = [...(node.dependsOn ?? []), wait];
   }
 }

@@ -1,4 +1,4 @@
-import { ITerraformDependable, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
@@ -9,8 +9,6 @@ import { Construct } from 'constructs';
 export interface SecretProps {
   readonly project: string;
   readonly secretId: string;
-  /** Such as the Secret Manager API being enabled. @default none */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** A Secret Manager secret and who may read it. */
@@ -23,7 +21,6 @@ abstract class Secret extends Construct {
       project: props.project,
       secretId: props.secretId,
       replication: { auto: {} },
-      dependsOn: props.dependsOn,
     });
   }
 

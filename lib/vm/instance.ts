@@ -1,3 +1,4 @@
+import { ITerraformDependable } from 'cdktf';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { Construct } from 'constructs';
 
@@ -45,6 +46,11 @@ export interface VmProps {
   readonly vipManagedOnVm?: boolean;
   /** @default false */
   readonly deletionProtection?: boolean;
+  /**
+   * What the startup script needs on the first boot, which runs once the VM exists: its service account's grants
+   * (image pulls, secrets), Cloud NAT for a VM without a public address. @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -92,6 +98,7 @@ export class Vm extends Construct {
       lifecycle: props.vipManagedOnVm
         ? { ignoreChanges: ['network_interface[0].alias_ip_range', 'network_interface[0].access_config'] }
         : undefined,
+      dependsOn: props.dependsOn,
     });
   }
 }

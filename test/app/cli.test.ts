@@ -73,13 +73,13 @@ describe('npm run synth', () => {
     expect(out.slice(0, 10)).toEqual([
       `config ${EXAMPLE_CONFIG}: project example-project-123, region us-central1, environment example`,
       `state-bootstrap      1 resources  ${relative}/stacks/state-bootstrap/cdk.tf.json`,
-      `gke-playground      11 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
+      `gke-playground      12 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
       `iris-mirror         23 resources  ${relative}/stacks/iris-mirror/cdk.tf.json`,
-      `skypilot            27 resources  ${relative}/stacks/skypilot/cdk.tf.json`,
+      `skypilot            28 resources  ${relative}/stacks/skypilot/cdk.tf.json`,
       `skypilot-app         9 resources  ${relative}/stacks/skypilot-app/cdk.tf.json`,
-      `ilp-connector       31 resources  ${relative}/stacks/ilp-connector/cdk.tf.json`,
+      `ilp-connector       32 resources  ${relative}/stacks/ilp-connector/cdk.tf.json`,
       `ilp-connector-app   15 resources  ${relative}/stacks/ilp-connector-app/cdk.tf.json`,
-      `cloudrun-mesh       14 resources  ${relative}/stacks/cloudrun-mesh/cdk.tf.json`,
+      `cloudrun-mesh       15 resources  ${relative}/stacks/cloudrun-mesh/cdk.tf.json`,
       `cloudrun-mesh-k8s   42 resources  ${relative}/stacks/cloudrun-mesh-k8s/cdk.tf.json`,
     ]);
     expect(out[10]).toMatch(/^gke-playground\/google_container_cluster\.cluster: CKV_GCP_1 waived: low-cost playground/);

@@ -68,9 +68,9 @@ describe('gke-playground (seed 002)', () => {
     expect(roles.sort()).toEqual(['roles/logging.logWriter', 'roles/monitoring.metricWriter']);
   });
 
-  test('compute and container APIs, kept enabled on destroy', () => {
+  test('compute and container APIs (and IAM, for the node service account), kept enabled on destroy', () => {
     const services = Object.values(resourcesOf(json, 'google_project_service'));
-    expect(services.map((s) => s.service).sort()).toEqual(['compute.googleapis.com', 'container.googleapis.com']);
+    expect(services.map((s) => s.service).sort()).toEqual(['compute.googleapis.com', 'container.googleapis.com', 'iam.googleapis.com']);
     for (const service of services) expect(service.disable_on_destroy).toBe(false);
     expect(resourcesOf(json, 'google_project')).toEqual({});
   });

@@ -81,7 +81,7 @@ describe('ilp-connector (seed 000)', () => {
       authorized_network: '${google_compute_network.network.id}',
       auth_enabled: true,
       transit_encryption_mode: 'SERVER_AUTHENTICATION',
-      depends_on: ['google_service_networking_connection.private-services'],
+      depends_on: ['google_service_networking_connection.private-services', 'google_project_service.project_redis'],
     });
   });
 

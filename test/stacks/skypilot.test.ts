@@ -65,7 +65,7 @@ describe('skypilot (seed 004), IAM mode', () => {
       name: 'cloud-sql-skypilot-instance',
       database_version: 'POSTGRES_17',
       deletion_protection: true,
-      depends_on: ['google_service_networking_connection.private-services'],
+      depends_on: ['google_service_networking_connection.private-services', 'google_project_service.project_sqladmin'],
       settings: {
         deletion_protection_enabled: true,
         location_preference: { zone: 'us-central1-a' },

@@ -128,3 +128,46 @@ function spacedTokens(expression: string): string {
   }
   return out;
 }
+
+type Blocks = Record<string, Record<string, Record<string, unknown>>>;
+
+/** Every resource (`type.name`) and data source (`data.type.name`) of a configuration, with its block. */
+export function addressedBlocks(config: { resource?: Blocks; data?: Blocks }): Map<string, Record<string, unknown>> {
+  const blocks = new Map<string, Record<string, unknown>>();
+  for (const [type, named] of Object.entries(config.resource ?? {})) {
+    for (const [name, block] of Object.entries(named)) blocks.set(`${type}.${name}`, block);
+  }
+  for (const [type, named] of Object.entries(config.data ?? {})) {
+    for (const [name, block] of Object.entries(named)) blocks.set(`data.${type}.${name}`, block);
+  }
+  return blocks;
+}
+
+const ADDRESS = /data\.[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*|[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*/g;
+
+/**
+ * What Terraform makes each resource and data source wait for: its `depends_on` and everything its values refer to,
+ * followed transitively. Keyed by address.
+ */
+export function waitsFor(config: { resource?: Blocks; data?: Blocks }): Map<string, Set<string>> {
+  const blocks = addressedBlocks(config);
+  const direct = new Map<string, Set<string>>();
+  for (const [address, block] of blocks) {
+    const refers = strings(block).flatMap(([, text]) => text.match(ADDRESS) ?? []);
+    direct.set(address, new Set(refers.filter((other) => other !== address && blocks.has(other))));
+  }
+  const closure = new Map<string, Set<string>>();
+  const visit = (address: string): Set<string> => {
+    const known = closure.get(address);
+    if (known) return known;
+    const all = new Set<string>();
+    closure.set(address, all);
+    for (const next of direct.get(address) ?? []) {
+      all.add(next);
+      for (const further of visit(next)) all.add(further);
+    }
+    return all;
+  };
+  for (const address of blocks.keys()) visit(address);
+  return closure;
+}

@@ -1,0 +1,77 @@
+/**
+ * Which Google API each Terraform type of the google provider calls, and which of those a fresh project already has.
+ * Resources wait for the `google_project_service` of their API (ProjectSetup), because the provider does not retry
+ * "API has not been used in project ... or it is disabled" (403 SERVICE_DISABLED).
+ */
+
+/**
+ * Enabled on every new project (Google Cloud, Service Usage docs, "Enabled services": services enabled by default).
+ * Only the ones a google provider type here can call are listed.
+ */
+export const DEFAULT_APIS: ReadonlySet<string> = new Set([
+  'bigquery.googleapis.com',
+  'cloudapis.googleapis.com',
+  'cloudtrace.googleapis.com',
+  'datastore.googleapis.com',
+  'logging.googleapis.com',
+  'monitoring.googleapis.com',
+  'servicemanagement.googleapis.com',
+  'serviceusage.googleapis.com',
+  'sql-component.googleapis.com',
+  'storage-api.googleapis.com',
+  'storage-component.googleapis.com',
+  'storage.googleapis.com',
+]);
+
+/**
+ * Checked against the project of the credentials Terraform runs with, not the stack's project: Cloud Resource Manager
+ * is a client-based API (Google Cloud, "Quota project overview"), and the provider reads the project through it
+ * whenever it reads a `google_project_service` (terraform-provider-google,
+ * google/services/resourcemanager/resource_google_project_service.go). A stack cannot enable these for itself; the
+ * deploying identity's project must have them (docs/pipelines.md, Prerequisites).
+ */
+export const CREDENTIALS_PROJECT_APIS: ReadonlySet<string> = new Set([
+  'cloudresourcemanager.googleapis.com',
+  'serviceusage.googleapis.com',
+]);
+
+/** By Terraform type prefix; the longest matching prefix wins. `null`: the type calls no project API. */
+const API_BY_TYPE_PREFIX: Readonly<Record<string, string | null>> = {
+  google_artifact_registry_: 'artifactregistry.googleapis.com',
+  google_client_config: null,
+  google_cloud_run_v2_: 'run.googleapis.com',
+  google_compute_: 'compute.googleapis.com',
+  google_container_: 'container.googleapis.com',
+  google_kms_: 'cloudkms.googleapis.com',
+  google_project: 'cloudresourcemanager.googleapis.com',
+  google_project_iam_custom_role: 'iam.googleapis.com',
+  google_project_iam_member: 'cloudresourcemanager.googleapis.com',
+  google_project_service: 'serviceusage.googleapis.com',
+  google_redis_: 'redis.googleapis.com',
+  google_secret_manager_: 'secretmanager.googleapis.com',
+  google_service_account: 'iam.googleapis.com',
+  google_service_networking_: 'servicenetworking.googleapis.com',
+  google_sql_: 'sqladmin.googleapis.com',
+  google_storage_: 'storage.googleapis.com',
+  google_vpc_access_: 'vpcaccess.googleapis.com',
+};
+
+/**
+ * The API a google provider resource or data source type calls; `null` when it calls none (or is not a google type).
+ * Throws for a google type this table does not know yet, so a new resource type cannot skip the question.
+ */
+export function apiOfType(type: string): string | null {
+  if (!type.startsWith('google_')) return null;
+  const prefix = Object.keys(API_BY_TYPE_PREFIX)
+    .filter((candidate) => type.startsWith(candidate))
+    .sort((a, b) => b.length - a.length)[0];
+  if (prefix === undefined) {
+    throw new Error(`no API is known for the Terraform type ${type}; add it to lib/project/apis.ts`);
+  }
+  return API_BY_TYPE_PREFIX[prefix];
+}
+
+/** An API a stack must enable (and its resources wait for): not on by default, not the credentials' project's. */
+export function isStackApi(api: string | null): api is string {
+  return api !== null && !DEFAULT_APIS.has(api) && !CREDENTIALS_PROJECT_APIS.has(api);
+}
