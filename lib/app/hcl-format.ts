@@ -45,6 +45,6 @@ export async function formatHcl(text: string): Promise<string> {
     const ast = await getExpressionAst('cdk.tf', value);
     if (ast?.type === 'templateWrap') lines[index] = `${nameAndEquals}${value.slice(3, -2).trim()}`;
   }
-  // Shorter values can change nothing else, but the layout stays hclwrite's by construction.
-  return format(lines.join('\n'));
+  // hclwrite aligns `=` by the names, which unwrapping leaves alone: the layout needs no second pass.
+  return lines.join('\n');
 }
