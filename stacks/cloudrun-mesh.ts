@@ -27,7 +27,7 @@ export class CloudrunMeshStack extends BlueprintStack {
         'vpcaccess.googleapis.com',
         'compute.googleapis.com',
         'iam.googleapis.com',
-        // The cluster exists, so this is on already; it orders the launcher's and cloudrun-mesh-k8s's reads of it.
+        // On already where the cluster runs. The clusterViewer grants wait for it, and the services for them.
         'container.googleapis.com',
         ...(usesSecrets ? ['secretmanager.googleapis.com'] : []),
       ],

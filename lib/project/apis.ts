@@ -71,6 +71,37 @@ export function apiOfType(type: string): string | null {
   return API_BY_TYPE_PREFIX[prefix];
 }
 
+/**
+ * By the service part of a predefined role, `roles/<service>.<name>`. Such a role can be granted only once its API is
+ * enabled (Service Usage docs, "Enabled services": some IAM roles are only visible when the service is enabled).
+ */
+const API_BY_ROLE_SERVICE: Readonly<Record<string, string>> = {
+  artifactregistry: 'artifactregistry.googleapis.com',
+  cloudkms: 'cloudkms.googleapis.com',
+  cloudsql: 'sqladmin.googleapis.com',
+  compute: 'compute.googleapis.com',
+  container: 'container.googleapis.com',
+  iam: 'iam.googleapis.com',
+  logging: 'logging.googleapis.com',
+  monitoring: 'monitoring.googleapis.com',
+  redis: 'redis.googleapis.com',
+  run: 'run.googleapis.com',
+  secretmanager: 'secretmanager.googleapis.com',
+  storage: 'storage.googleapis.com',
+};
+
+/**
+ * The API that defines a predefined role; `null` for basic roles (roles/viewer) and custom roles, which a grant
+ * refers to and so already waits for. Throws for a service this table does not know yet.
+ */
+export function apiOfRole(role: string): string | null {
+  const service = /^roles\/([a-z]+)\.\w+$/.exec(role)?.[1];
+  if (service === undefined) return null;
+  const api = API_BY_ROLE_SERVICE[service];
+  if (api === undefined) throw new Error(`no API is known for the role ${role}; add its service to lib/project/apis.ts`);
+  return api;
+}
+
 /** An API a stack must enable (and its resources wait for): not on by default, not the credentials' project's. */
 export function isStackApi(api: string | null): api is string {
   return api !== null && !DEFAULT_APIS.has(api) && !CREDENTIALS_PROJECT_APIS.has(api);

@@ -1,8 +1,8 @@
-import { Aspects, dependable, IAspect, ITerraformDependable, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
+import { Aspects, dependable, IAspect, TerraformDataSource, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Project } from '@cdktf/provider-google/lib/project';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { Construct, IConstruct } from 'constructs';
-import { apiOfType, isStackApi } from './apis';
+import { apiOfRole, apiOfType, isStackApi } from './apis';
 
 export interface ProjectCreation {
   /** @default the project id */
@@ -22,8 +22,8 @@ export interface ProjectSetupProps {
   readonly create?: ProjectCreation;
   /**
    * APIs to enable, such as container.googleapis.com. They stay enabled on destroy: other things may use them. Every
-   * resource and data source of the stack that calls one of them waits for it; one that calls an API missing here
-   * (and not enabled by default) stops the synth.
+   * resource and data source of the stack that calls one of them, and every grant of a role one of them defines,
+   * waits for it; one that needs an API missing here (and not enabled by default) stops the synth.
    */
   readonly services: readonly string[];
 }
@@ -68,13 +68,6 @@ export class ProjectSetup extends Construct {
     );
     Aspects.of(TerraformStack.of(this)).add(new WaitForApis(this));
   }
-
-  /** The `google_project_service` of an API this setup enables, for a dependency outside the stack's own resources. */
-  enabled(service: string): ITerraformDependable {
-    const enabled = this.services.get(service);
-    if (!enabled) throw new Error(`${service} is not among the APIs of ${this.node.path}`);
-    return enabled;
-  }
 }
 
 /**
@@ -87,13 +80,19 @@ class WaitForApis implements IAspect {
   visit(node: IConstruct): void {
     if (!(node instanceof TerraformResource || node instanceof TerraformDataSource)) return;
     if (node instanceof ProjectService || node instanceof Project) return;
-    const api = apiOfType(node.terraformResourceType);
+    this.waitFor(node, apiOfType(node.terraformResourceType), 'calls');
+    // An IAM grant of a predefined role also waits for the API that defines the role.
+    const role = (node as { roleInput?: unknown }).roleInput;
+    if (typeof role === 'string' && !Token.isUnresolved(role)) this.waitFor(node, apiOfRole(role), `grants ${role} of`);
+  }
+
+  private waitFor(node: TerraformResource | TerraformDataSource, api: string | null, how: string): void {
     if (!isStackApi(api)) return;
     const service = this.setup.services.get(api);
     if (!service) {
       throw new Error(
-        `${node.node.path} (${node.terraformResourceType}) calls ${api}, which ${this.setup.node.path} does not enable; ` +
-          'add it to its services',
+        `${node.node.path} (${node.terraformResourceType}) ${how} ${api}, which ${this.setup.node.path} does not ` +
+          'enable; add it to its services',
       );
     }
     const wait = dependable(service);

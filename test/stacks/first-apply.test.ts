@@ -1,9 +1,10 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { DataGoogleComputeNetwork } from '@cdktf/provider-google/lib/data-google-compute-network';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
-import { apiOfType, isStackApi } from '../../lib/project/apis';
+import { apiOfRole, apiOfType, isStackApi } from '../../lib/project/apis';
 import { ProjectSetup } from '../../lib/project/project';
 import { BuiltApp, buildApp, exampleConfig, TerraformJson } from '../support/app';
 import { addressedBlocks, strings, waitsFor } from '../support/terraform-json';
@@ -50,15 +51,17 @@ function apiRaces(built: BuiltApp, stack: string): string[] {
     pending.push(...dependency.dependencies);
   }
   const problems: string[] = [];
-  for (const address of addressedBlocks(json).keys()) {
+  for (const [address, block] of addressedBlocks(json)) {
     const type = address.replace(/^data\./, '').split('.')[0];
-    const api = apiOfType(type);
-    if (!isStackApi(api)) continue;
-    const service = own.get(api);
-    if (service !== undefined) {
-      if (!closure.get(address)!.has(service)) problems.push(`${address}: does not wait for ${service} (${api})`);
-    } else if (!upstream.has(api)) {
-      problems.push(`${address}: calls ${api}, which neither ${stack} nor a stack it depends on enables`);
+    // What it calls, and for a grant of a predefined role, the API that defines the role.
+    const needs = [apiOfType(type), typeof block.role === 'string' ? apiOfRole(block.role) : null];
+    for (const api of needs.filter(isStackApi)) {
+      const service = own.get(api);
+      if (service !== undefined) {
+        if (!closure.get(address)!.has(service)) problems.push(`${address}: does not wait for ${service} (${api})`);
+      } else if (!upstream.has(api)) {
+        problems.push(`${address}: needs ${api}, which neither ${stack} nor a stack it depends on enables`);
+      }
     }
   }
   return problems;
@@ -131,13 +134,18 @@ describe('the checks catch what they look for', () => {
         ...json.resource,
         google_artifact_registry_repository: { registry: { ...registry, depends_on: [] } },
         google_redis_instance: { cache: { name: 'cache' } },
+        google_project_iam_member: {
+          ...json.resource!.google_project_iam_member,
+          viewer: { project: 'p', role: 'roles/container.clusterViewer', member: 'user:a@example.com' },
+        },
       },
     };
     const problems = apiRaces({ ...built, json: (stack) => (stack === 'iris-mirror' ? unordered : built.json(stack)) }, 'iris-mirror');
     expect(problems).toEqual([
       'google_artifact_registry_repository.registry: does not wait for google_project_service.project_artifactregistry ' +
         '(artifactregistry.googleapis.com)',
-      'google_redis_instance.cache: calls redis.googleapis.com, which neither iris-mirror nor a stack it depends on enables',
+      'google_project_iam_member.viewer: needs container.googleapis.com, which neither iris-mirror nor a stack it depends on enables',
+      'google_redis_instance.cache: needs redis.googleapis.com, which neither iris-mirror nor a stack it depends on enables',
     ]);
   });
 
@@ -191,6 +199,19 @@ describe('ProjectSetup', () => {
       'apis/registry (google_artifact_registry_repository) calls artifactregistry.googleapis.com, which apis/project does ' +
         'not enable; add it to its services',
     );
+  });
+
+  test('a grant of a predefined role waits for the API that defines the role', () => {
+    const stack = stackWith(['sqladmin.googleapis.com'], (scope) => {
+      new ProjectIamMember(scope, 'client', { project: 'p-123456', role: 'roles/cloudsql.client', member: 'user:a@example.com' });
+      new ProjectIamMember(scope, 'logs', { project: 'p-123456', role: 'roles/logging.logWriter', member: 'user:a@example.com' });
+    });
+    const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
+    const grants = json.resource!.google_project_iam_member;
+    expect(grants.client.depends_on).toEqual([expect.stringMatching(/^google_project_service\.project_sqladmin_\w+$/)]);
+    expect(grants.logs.depends_on).toBeUndefined();
+    expect(apiOfRole('roles/viewer')).toBeNull();
+    expect(() => apiOfRole('roles/bigtable.user')).toThrow('no API is known for the role roles/bigtable.user; add its service to lib/project/apis.ts');
   });
 
   test('apiOfType asks for every new google type', () => {
