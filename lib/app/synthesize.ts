@@ -65,22 +65,30 @@ export interface SynthOptions {
 }
 
 /**
- * What cdktf can write into a stack folder: the configuration as JSON or as HCL, and the HCL's metadata. A re-synth
- * replaces these and keeps the rest (`.terraform/`, `.terraform.lock.hcl`, local state, plan files).
+ * What cdktf writes into a stack folder: the configuration as JSON or as HCL, and the HCL's metadata (cdktf 0.21
+ * writes only files there). A re-synth replaces these and keeps the rest (`.terraform/`, `.terraform.lock.hcl`,
+ * local state, plan files).
  */
 const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', Manifest.stackMetadataPath];
 
 /** Terraform's default local state: a folder holding it is never deleted by synth. */
 const LOCAL_STATE_FILE = 'terraform.tfstate';
 
+/** Where Terraform remembers the backend a stack folder was initialised with (and, for gcs, its bucket and prefix). */
+const BACKEND_CACHE = path.join('.terraform', 'terraform.tfstate');
+
+/** Beside the stacks in the output folder, so moving the files into place never crosses a filesystem. */
+const STAGING_PREFIX = '.staging-';
+
 interface AppManifest {
   stacks: Record<string, { synthesizedStackPath: string }>;
 }
 
 /**
- * Synthesizes every enabled stack into `outdir`, all or nothing. The app writes into a staging directory beside it;
- * only when synthesis, the security baseline and HCL formatting all pass are the generated files moved into `outdir`.
- * Each stack folder keeps what Terraform put there; folders of stacks no longer enabled are removed.
+ * Synthesizes every enabled stack into `outdir`, all or nothing. The app writes into a staging folder inside it; only
+ * when synthesis, the security baseline and HCL formatting all pass are the generated files moved into place, each
+ * renamed over the one it replaces. Each stack folder keeps what Terraform put there; folders of stacks no longer
+ * enabled are removed.
  */
 export async function synthesize(
   loaded: LoadedConfig,
@@ -89,8 +97,10 @@ export async function synthesize(
   options: SynthOptions = {},
 ): Promise<SynthReport> {
   const finalDir = path.resolve(outdir);
-  fs.mkdirSync(path.dirname(finalDir), { recursive: true });
-  const staging = fs.mkdtempSync(`${finalDir}.staging-`);
+  const createdOutdir = !fs.existsSync(finalDir);
+  fs.mkdirSync(finalDir, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(finalDir, STAGING_PREFIX));
+  let published = false;
   try {
     const { config } = loaded;
     const baseline = new SecurityBaseline(config.policy.waivers);
@@ -108,8 +118,12 @@ export async function synthesize(
     const manifest = JSON.parse(fs.readFileSync(path.join(staging, Manifest.fileName), 'utf8')) as AppManifest;
     if (app.hclOutput) await formatStacks(staging, manifest);
     const names = stacks.map((stack) => stack.node.id);
-    const removed = options.leaveStaleStacksToCli ? [] : staleStackFolders(finalDir, names);
-    publish(staging, finalDir, names, removed);
+    // Checked even when the CLI deletes them: a failed app run stops the CLI before it deletes anything.
+    const stale = staleStackFolders(finalDir, names);
+    const removed = options.leaveStaleStacksToCli ? [] : stale;
+    const otherBackends = otherBackendCaches(finalDir, stacks);
+    publish(staging, finalDir, names, removed, otherBackends.map((cache) => cache.file));
+    published = true;
 
     return {
       stacks: stacks.map((stack) => ({
@@ -124,11 +138,13 @@ export async function synthesize(
           .unusedWaivers(names)
           .map((w) => `unused waiver: ${w.rule} for ${w.stack}${w.resource ? `/${w.resource}` : ''} matched nothing`),
         ...removed.map((folder) => `removed ${path.relative(process.cwd(), folder)}: its stack is not enabled`),
+        ...otherBackends.map((cache) => cache.note),
         ...loaded.warnings.map((warning) => `warning: ${warning}`),
       ],
     };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+    if (createdOutdir && !published) fs.rmSync(finalDir, { recursive: true, force: true });
   }
 }
 
@@ -162,19 +178,60 @@ function staleStackFolders(finalDir: string, names: readonly string[]): string[]
   return stale;
 }
 
-/** Moves the staged files into `finalDir`: per stack, the generated files replace the old ones and nothing else. */
-function publish(staging: string, finalDir: string, names: readonly string[], remove: readonly string[]): void {
+/**
+ * Backend caches of stack folders initialised for another bucket or prefix, such as another environment's config
+ * synthesized into the same folder. Left in place, `terraform init` would offer to copy that state into this
+ * config's prefix (and `cdktf deploy --migrate-state` would accept). Dropped, init starts from this config's backend
+ * and copies nothing; the providers in `.terraform/` stay. A change between backend types (state-bootstrap moving its
+ * state from local to gcs) is left for Terraform to migrate.
+ */
+function otherBackendCaches(finalDir: string, stacks: readonly BlueprintStack[]): { file: string; note: string }[] {
+  return stacks.flatMap((stack) => {
+    const file = path.join(finalDir, Manifest.stacksFolder, stack.node.id, BACKEND_CACHE);
+    if (!stack.gcsState || !fs.existsSync(file)) return [];
+    let cached: { backend?: { type?: string; config?: { bucket?: string; prefix?: string } } };
+    try {
+      cached = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      return [];
+    }
+    const { type, config } = cached.backend ?? {};
+    const { bucket, prefix } = stack.gcsState;
+    if (type !== 'gcs' || (config?.bucket === bucket && config?.prefix === prefix)) return [];
+    return [
+      {
+        file,
+        note:
+          `${stack.node.id}: dropped ${path.relative(process.cwd(), file)}, which named gs://${config?.bucket}/` +
+          `${config?.prefix}; this config keeps state in gs://${bucket}/${prefix}, and terraform init now starts ` +
+          'there without copying state',
+      },
+    ];
+  });
+}
+
+/**
+ * Moves the staged files into `finalDir`. Per stack, each generated file is renamed over the one it replaces, and a
+ * file of the other format is removed (Terraform would read both); nothing else in the folder is touched.
+ */
+function publish(
+  staging: string,
+  finalDir: string,
+  names: readonly string[],
+  removeFolders: readonly string[],
+  removeFiles: readonly string[],
+): void {
   for (const name of names) {
     const from = path.join(staging, Manifest.stacksFolder, name);
     const to = path.join(finalDir, Manifest.stacksFolder, name);
     fs.mkdirSync(to, { recursive: true });
-    // A switch between JSON and HCL must not leave the other format behind: Terraform would read both.
-    for (const file of GENERATED_STACK_FILES) fs.rmSync(path.join(to, file), { force: true });
-    for (const entry of fs.readdirSync(from)) {
-      fs.rmSync(path.join(to, entry), { recursive: true, force: true });
-      fs.renameSync(path.join(from, entry), path.join(to, entry));
+    const written = fs.readdirSync(from);
+    for (const entry of written) fs.renameSync(path.join(from, entry), path.join(to, entry));
+    for (const file of GENERATED_STACK_FILES.filter((generated) => !written.includes(generated))) {
+      fs.rmSync(path.join(to, file), { force: true });
     }
   }
-  for (const folder of remove) fs.rmSync(folder, { recursive: true, force: true });
+  for (const file of removeFiles) fs.rmSync(file, { force: true });
+  for (const folder of removeFolders) fs.rmSync(folder, { recursive: true, force: true });
   fs.renameSync(path.join(staging, Manifest.fileName), path.join(finalDir, Manifest.fileName));
 }

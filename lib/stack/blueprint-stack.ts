@@ -43,6 +43,8 @@ export class BlueprintStack extends TerraformStack {
   readonly projectId: string;
   readonly region: string;
   readonly environment: string;
+  /** Where the stack keeps its state in GCS; undefined with a local backend. */
+  readonly gcsState?: { readonly bucket: string; readonly prefix: string };
   private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, name: StackName, context: BlueprintContext, props: BlueprintStackProps = {}) {
@@ -61,7 +63,8 @@ export class BlueprintStack extends TerraformStack {
       const stackDir = path.join(context.outdir, 'stacks', name);
       new LocalBackend(this, { path: path.relative(stackDir, path.resolve(props.localStatePath)) });
     } else {
-      new GcsBackend(this, { bucket: config.stateBucket, prefix: `${config.environment}/${name}` });
+      this.gcsState = { bucket: config.stateBucket, prefix: `${config.environment}/${name}` };
+      new GcsBackend(this, this.gcsState);
     }
 
     Aspects.of(this).add(context.baseline);

@@ -61,8 +61,10 @@ function terraformFiles(stack: string): string[] {
 
 const listStack = (stack: string) => fs.readdirSync(path.join(outdir, 'stacks', stack)).sort();
 
+/** Staging folders a synth left behind, in the work folder or the output folder. */
 function leftovers(): string[] {
-  return fs.readdirSync(workdir).filter((name) => name.includes('staging'));
+  const outdirEntries = fs.existsSync(outdir) ? fs.readdirSync(outdir) : [];
+  return [...fs.readdirSync(workdir), ...outdirEntries].filter((name) => name.includes('staging'));
 }
 
 describe('npm run synth', () => {
@@ -224,6 +226,69 @@ describe('the output directory is shared with Terraform', () => {
     expect(code).toBe(0);
     expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['gke-playground', 'state-bootstrap']);
     expect(out.some((line) => line.startsWith('removed '))).toBe(false);
+  });
+
+  test('run by the cdktf CLI too, a folder that holds local state stops the synth, so the CLI deletes nothing', async () => {
+    await run(['--config', stateAndPlayground()]);
+    fs.writeFileSync(path.join(outdir, 'stacks', 'gke-playground', 'terraform.tfstate'), '{"version": 4}');
+    const { code, err } = await run(['--config', stateOnly()], { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true' });
+    expect(code).toBe(1);
+    expect(err[0]).toMatch(/terraform\.tfstate: Terraform state of a stack that is no longer enabled/);
+  });
+
+  test("a stack folder initialised for another environment's bucket or prefix loses only that backend cache", async () => {
+    const config = stateAndPlayground();
+    await run(['--config', config]);
+    const kept = terraformFiles('gke-playground');
+    const cache = (bucket: string, prefix: string) =>
+      JSON.stringify({ version: 3, backend: { type: 'gcs', config: { bucket, prefix }, hash: 1 } });
+    const cacheFile = path.join(outdir, 'stacks', 'gke-playground', '.terraform', 'terraform.tfstate');
+
+    fs.writeFileSync(cacheFile, cache('example-project-123-tfstate', 'example/gke-playground'));
+    expect((await run(['--config', config])).out.some((line) => line.includes('dropped'))).toBe(false);
+    expect(fs.existsSync(cacheFile)).toBe(true);
+
+    fs.writeFileSync(cacheFile, cache('prod-tfstate', 'prod/gke-playground'));
+    const { code, out } = await run(['--config', config]);
+    expect(code).toBe(0);
+    expect(out).toContain(
+      `gke-playground: dropped ${path.relative(process.cwd(), cacheFile)}, which named gs://prod-tfstate/prod/gke-playground; ` +
+        'this config keeps state in gs://example-project-123-tfstate/example/gke-playground, and terraform init now ' +
+        'starts there without copying state',
+    );
+    expect(fs.existsSync(cacheFile)).toBe(false);
+    for (const file of kept) expect(fs.existsSync(file)).toBe(true);
+  });
+
+  test('a move from the local backend to gcs (state-bootstrap migrating its state) is left to terraform init', async () => {
+    const config = stateOnly();
+    await run(['--config', config]);
+    const cacheFile = path.join(outdir, 'stacks', 'state-bootstrap', '.terraform', 'terraform.tfstate');
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    fs.writeFileSync(cacheFile, JSON.stringify({ version: 3, backend: { type: 'local', config: { path: 'x' } } }));
+    const gcs = writeConfig('state-gcs.yaml', fs.readFileSync(config, 'utf8').replace(/^ {2}backend: local\b/m, '  backend: gcs'));
+    expect((await run(['--config', gcs])).code).toBe(0);
+    expect(fs.existsSync(cacheFile)).toBe(true);
+  });
+
+  test('a failed first synth leaves no output folder behind', async () => {
+    const bad = writeConfig('no-waiver.yaml', onlyBlueprints(['gkePlayground']).replace(/policy:\n {2}waivers:\n[\s\S]*?\n\n/, 'policy:\n  waivers: []\n\n'));
+    expect((await run(['--config', bad])).code).toBe(1);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  test('an output folder on another filesystem (a symlink) is written in place, staged on its own filesystem', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'cdktf-out-'));
+    try {
+      fs.symlinkSync(elsewhere, outdir);
+      await run(['--config', stateAndPlayground()]);
+      const { code } = await run(['--config', stateOnly()]);
+      expect(code).toBe(0);
+      expect(fs.readdirSync(path.join(elsewhere, 'stacks'))).toEqual(['state-bootstrap']);
+      expect(leftovers()).toEqual([]);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   test('a folder that would be removed but holds local Terraform state stops the synth before anything is written', async () => {
