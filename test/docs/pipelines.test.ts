@@ -21,6 +21,7 @@ interface Step {
 
 interface Job {
   readonly if: string;
+  readonly 'runs-on': string;
   readonly environment?: string;
   readonly concurrency: { group: string; 'cancel-in-progress': boolean };
   readonly env: Record<string, string>;
@@ -51,14 +52,42 @@ describe('the GitHub Actions workflow in docs/pipelines.md', () => {
   test('plans pull requests to main and deploys pushes to main, in two jobs', () => {
     expect(WORKFLOW.on).toEqual({ pull_request: { branches: ['main'] }, push: { branches: ['main'] } });
     expect(Object.keys(WORKFLOW.jobs)).toEqual(['plan', 'deploy']);
-    expect(plan.if).toBe("github.event_name == 'pull_request'");
+    expect(plan.if).toBe(
+      "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
+    );
     expect(deploy.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
   });
 
   test('the deploy job runs in an environment, one at a time, and never cancels a running apply', () => {
     expect(deploy.environment).toBe('production');
-    expect(plan.environment).toBeUndefined();
     expect(deploy.concurrency).toEqual({ group: 'deploy-production', 'cancel-in-progress': false });
+  });
+
+  test('the plan job runs in its own environment, whose reviewers approve before it gets the plan account', () => {
+    expect(plan.environment).toBe('plan');
+    expect(plan.concurrency).toEqual({ group: 'plan-${{ github.event.pull_request.number }}', 'cancel-in-progress': true });
+    expect(PAGE).toContain('| environment `plan` | required reviewers, with "Prevent self-review" on;');
+  });
+
+  test("each account's principal is the subject GitHub gives a job in that account's environment", () => {
+    const pool = 'principal://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/subject/';
+    const principals = Object.fromEntries(
+      [...PAGE.matchAll(/^\| (plan|deploy) \| `([^`]+)` \|$/gm)].map((m) => [m[1], m[2]]),
+    );
+    expect(principals).toEqual({
+      plan: `${pool}repo:<owner>/<repo>:environment:${plan.environment}`,
+      deploy: `${pool}repo:<owner>/<repo>:environment:${deploy.environment}`,
+    });
+    // Both jobs run on GitHub's Ubuntu image, which has the gcloud the plan job uses.
+    expect([plan['runs-on'], deploy['runs-on']]).toEqual(['ubuntu-latest', 'ubuntu-latest']);
+  });
+
+  test('the prerequisites name the APIs Workload Identity Federation through a service account needs', () => {
+    const prerequisites = PAGE.slice(PAGE.indexOf('## Prerequisites'), PAGE.indexOf('## The order of the stacks'));
+    expect(prerequisites).toContain(
+      'gcloud services enable sts.googleapis.com iamcredentials.googleapis.com --project <the pool\'s project>',
+    );
+    expect(prerequisites).toContain('roles/iam.workloadIdentityUser');
   });
 
   test('Workload Identity Federation, never a key: id-token write, no secrets, no credentials_json', () => {
@@ -140,25 +169,64 @@ describe('the GitHub Actions workflow in docs/pipelines.md', () => {
   });
 });
 
-describe("the workflow's loop step, run with a stub terraform", () => {
+describe("the workflow's loop step, run with a stub terraform and a stub gcloud", () => {
   const STACKS = EXAMPLE_STACKS.filter((s) => s !== 'state-bootstrap');
+  const OVERRIDE = 'pr_plan_override.tf.json';
   let workspace: string;
-  let log: string;
+  let runnerTemp: string;
+  let terraformLog: string;
+  let backendLog: string;
+  let gcloudLog: string;
+  let statesFile: string;
   let dependencies: Record<string, string[]>;
+  /** Where each stack's gcs backend keeps its state, read from the synthesized cdk.tf.json. */
+  let stateObject: Record<string, string>;
 
-  /** Logs its arguments; init needs the lock file, plan -out writes the plan, apply needs it; plan exits STUB_PLAN_EXIT. */
-  const STUB = `#!/usr/bin/env bash
+  /**
+   * Logs its arguments. init needs the lock file and logs the backend it finds (the override file's text, or gcs);
+   * plan -out writes the plan, apply needs it. Like Terraform's gcs backend, init and plan of a stack whose state
+   * object does not exist create it, which fails for the read-only plan account (STUB_READ_ONLY). A plan against the
+   * override's empty local state has changes (2); any other plan exits STUB_PLAN_EXIT.
+   */
+  const TERRAFORM = `#!/usr/bin/env bash
 echo "$*" >> "$TERRAFORM_LOG"
 dir=.
+command=
 for arg in "$@"; do
   case $arg in
     -chdir=*) dir=\${arg#-chdir=} ;;
-    init) [[ -f $dir/.terraform.lock.hcl ]] || { echo "stub: no lock file in $dir" >&2; exit 1; } ;;
-    tfplan) [[ -f $dir/tfplan ]] || { echo "stub: no plan in $dir" >&2; exit 1; } ;;
     -out=*) echo plan > "$dir/\${arg#-out=}" ;;
+    tfplan) [[ -f $dir/tfplan ]] || { echo "stub: no plan in $dir" >&2; exit 1; } ;;
+    -*) ;;
+    *) command=\${command:-$arg} ;;
   esac
 done
-if [[ " $* " == *" plan "* ]]; then exit "\${STUB_PLAN_EXIT:-2}"; fi
+stack=\${dir##*/}
+backend=gcs
+if [[ -f $dir/${OVERRIDE} ]]; then backend=$(cat "$dir/${OVERRIDE}"); fi
+if [[ $command == init ]]; then
+  [[ -f $dir/.terraform.lock.hcl ]] || { echo "stub: no lock file in $dir" >&2; exit 1; }
+  echo "$stack $backend" >> "$BACKEND_LOG"
+fi
+if [[ $backend == gcs && ($command == init || $command == plan) && -n \${STUB_READ_ONLY:-} ]] &&
+  ! grep -q " $stack$" "\${STUB_TERRAFORM_STATES:-$STUB_STATES}"; then
+  echo "Error: googleapi: Error 403: the plan account does not have storage.objects.create access, forbidden" >&2
+  exit 1
+fi
+if [[ $command == plan ]]; then
+  if [[ $backend != gcs ]]; then exit 2; fi
+  exit "\${STUB_PLAN_EXIT:-2}"
+fi
+`;
+
+  /** gcloud storage ls <url>: lists the URL when STUB_STATES has it, else fails as gcloud does; or STUB_GCLOUD_ERROR. */
+  const GCLOUD = `#!/usr/bin/env bash
+echo "$*" >> "$GCLOUD_LOG"
+if [[ $# != 3 || $1 != storage || $2 != ls ]]; then echo "stub gcloud: unexpected arguments: $*" >&2; exit 2; fi
+if [[ -n \${STUB_GCLOUD_ERROR:-} ]]; then echo "ERROR: (gcloud.storage.ls) $STUB_GCLOUD_ERROR" >&2; exit 1; fi
+if grep -qF -- "$3 " "$STUB_STATES"; then echo "$3"; exit 0; fi
+echo "ERROR: (gcloud.storage.ls) One or more URLs matched no objects." >&2
+exit 1
 `;
 
   beforeAll(async () => {
@@ -173,12 +241,27 @@ if [[ " $* " == *" plan "* ]]; then exit "\${STUB_PLAN_EXIT:-2}"; fi
     fs.mkdirSync(path.join(workspace, 'scripts'));
     fs.copyFileSync(path.join(ROOT, 'scripts', 'stack-order.js'), path.join(workspace, 'scripts', 'stack-order.js'));
     fs.mkdirSync(path.join(workspace, 'bin'));
-    fs.writeFileSync(path.join(workspace, 'bin', 'terraform'), STUB, { mode: 0o755 });
-    log = path.join(workspace, 'terraform.log');
+    fs.writeFileSync(path.join(workspace, 'bin', 'terraform'), TERRAFORM, { mode: 0o755 });
+    fs.writeFileSync(path.join(workspace, 'bin', 'gcloud'), GCLOUD, { mode: 0o755 });
+    runnerTemp = path.join(workspace, 'runner-temp');
+    fs.mkdirSync(runnerTemp);
+    terraformLog = path.join(workspace, 'terraform.log');
+    backendLog = path.join(workspace, 'backend.log');
+    gcloudLog = path.join(workspace, 'gcloud.log');
+    statesFile = path.join(workspace, 'states');
     const manifest = JSON.parse(fs.readFileSync(path.join(workspace, 'cdktf.out', 'manifest.json'), 'utf8')) as {
       stacks: Record<string, { dependencies: string[] }>;
     };
     dependencies = Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, s.dependencies]));
+    stateObject = Object.fromEntries(
+      STACKS.map((stack) => {
+        const config = JSON.parse(fs.readFileSync(path.join(workspace, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8')) as {
+          terraform: { backend: { gcs: { bucket: string; prefix: string } } };
+        };
+        const { bucket, prefix } = config.terraform.backend.gcs;
+        return [stack, `gs://${bucket}/${prefix}/default.tfstate`];
+      }),
+    );
   }, 120_000);
 
   afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
@@ -189,17 +272,46 @@ if [[ " $* " == *" plan "* ]]; then exit "\${STUB_PLAN_EXIT:-2}"; fi
     readonly stderr: string;
     /** The stub's log: one terraform command line each. */
     readonly commands: string[];
+    /** The backend each stack was inited with: 'gcs', or the override file's JSON. */
+    readonly backends: Record<string, string>;
+    /** One gcloud command line each. */
+    readonly gcloud: string[];
   }
 
-  /** A fresh checkout: committed locks for `locked`, nothing left in the stack folders by an earlier run. */
-  function runStep(env: { GITHUB_EVENT_NAME: string; GITHUB_REF: string; STUB_PLAN_EXIT?: string }, locked = STACKS): StepRun {
+  interface StepEnv {
+    readonly GITHUB_EVENT_NAME: string;
+    readonly GITHUB_REF: string;
+    readonly STUB_PLAN_EXIT?: string;
+    readonly STUB_READ_ONLY?: string;
+    readonly STUB_GCLOUD_ERROR?: string;
+    /** The state objects the stub Terraform finds, when not those gcloud finds. */
+    readonly STUB_TERRAFORM_STATES?: string;
+  }
+
+  const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : []);
+
+  /**
+   * A fresh checkout: committed locks for `locked`, state objects in the bucket for `applied`, nothing left in the
+   * stack folders by an earlier run but an override file in each of `leftOverride`.
+   */
+  function runStep(
+    env: StepEnv,
+    { locked = STACKS, applied = STACKS, leftOverride = [] }: { locked?: string[]; applied?: string[]; leftOverride?: string[] } = {},
+  ): StepRun {
     fs.rmSync(path.join(workspace, 'locks'), { recursive: true, force: true });
     fs.mkdirSync(path.join(workspace, 'locks'));
     for (const stack of locked) fs.writeFileSync(path.join(workspace, 'locks', `${stack}.terraform.lock.hcl`), `# lock of ${stack}\n`);
     for (const stack of EXAMPLE_STACKS) {
-      for (const file of ['.terraform.lock.hcl', 'tfplan']) fs.rmSync(path.join(workspace, 'cdktf.out', 'stacks', stack, file), { force: true });
+      for (const file of ['.terraform.lock.hcl', 'tfplan', OVERRIDE]) {
+        fs.rmSync(path.join(workspace, 'cdktf.out', 'stacks', stack, file), { force: true });
+      }
     }
-    fs.rmSync(log, { force: true });
+    for (const stack of leftOverride) {
+      fs.writeFileSync(path.join(workspace, 'cdktf.out', 'stacks', stack, OVERRIDE), '{"terraform":{"backend":{"local":{}}}}\n');
+    }
+    fs.writeFileSync(statesFile, applied.map((stack) => `${stateObject[stack]} ${stack}\n`).join(''));
+    for (const file of [terraformLog, backendLog, gcloudLog]) fs.rmSync(file, { force: true });
+    fs.rmSync(path.join(runnerTemp, 'pr-plan-state'), { recursive: true, force: true });
     // As GitHub runs a `run:` step with `shell: bash`: the text in a file.
     const script = path.join(workspace, 'step.sh');
     fs.writeFileSync(script, loopStep(plan)!.run!);
@@ -209,19 +321,36 @@ if [[ " $* " == *" plan "* ]]; then exit "\${STUB_PLAN_EXIT:-2}"; fi
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         PATH: [path.join(workspace, 'bin'), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
-        TERRAFORM_LOG: log,
+        TERRAFORM_LOG: terraformLog,
+        BACKEND_LOG: backendLog,
+        GCLOUD_LOG: gcloudLog,
+        STUB_STATES: statesFile,
+        RUNNER_TEMP: runnerTemp,
         TF_PLUGIN_CACHE_DIR: path.join(workspace, 'plugin-cache'),
         ...env,
       },
     });
-    const commands = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter((l) => l !== '') : [];
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr, commands };
+    const backends = Object.fromEntries(
+      lines(backendLog).map((line) => [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)]),
+    );
+    return {
+      code: result.status,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      commands: lines(terraformLog),
+      backends,
+      gcloud: lines(gcloudLog),
+    };
   }
 
   const stackOf = (command: string) => /^-chdir=cdktf\.out\/stacks\/(\S+) /.exec(command)?.[1];
   const commandsOf = (run: StepRun, stack: string) => run.commands.filter((c) => stackOf(c) === stack).map((c) => c.split(' ')[1]);
+  const planOf = (run: StepRun, stack: string) => run.commands.find((c) => stackOf(c) === stack && c.split(' ')[1] === 'plan');
+  const overrideOf = (stack: string) => path.join(workspace, 'cdktf.out', 'stacks', stack, OVERRIDE);
+  const localState = (stack: string) => path.join(runnerTemp, 'pr-plan-state', `${stack}.tfstate`);
   const PUSH_TO_MAIN = { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' };
-  const PULL_REQUEST = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' };
+  /** The plan account may only read the state bucket. */
+  const PULL_REQUEST = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge', STUB_READ_ONLY: '1' };
 
   test('push to main: every stack but state-bootstrap is inited with its lock, planned and applied, in dependency order', () => {
     const run = runStep(PUSH_TO_MAIN);
@@ -262,11 +391,83 @@ if [[ " $* " == *" plan "* ]]; then exit "\${STUB_PLAN_EXIT:-2}"; fi
     for (const stack of STACKS) expect(commandsOf(run, stack)).toEqual(['init', 'plan']);
   });
 
-  test('pull request: every stack planned without a state lock, nothing applied', () => {
-    const run = runStep({ ...PULL_REQUEST, STUB_PLAN_EXIT: '0' });
+  test('push to main, nothing applied yet: every stack uses its gcs backend, gcloud never runs, a left-over override goes', () => {
+    const run = runStep(PUSH_TO_MAIN, { applied: [], leftOverride: ['iris-mirror', 'skypilot-app'] });
+    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    for (const stack of STACKS) expect(commandsOf(run, stack)).toEqual(['init', 'plan']);
-    expect(run.commands.filter((c) => c.split(' ')[1] === 'plan').every((c) => c.includes(' -lock=false'))).toBe(true);
+    expect(run.gcloud).toEqual([]);
+    expect(run.backends).toEqual(Object.fromEntries(STACKS.map((stack) => [stack, 'gcs'])));
+    for (const stack of STACKS) {
+      expect(commandsOf(run, stack)).toEqual(['init', 'plan', 'apply']);
+      expect(planOf(run, stack)).not.toContain('-lock=false');
+      expect(fs.existsSync(overrideOf(stack))).toBe(false);
+    }
+    expect(run.stdout).not.toContain('planned as a new stack');
+  });
+
+  test('pull request: every stack planned with its gcs backend and without a state lock, nothing applied', () => {
+    const run = runStep({ ...PULL_REQUEST, STUB_PLAN_EXIT: '0' });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    for (const stack of STACKS) {
+      expect(commandsOf(run, stack)).toEqual(['init', 'plan']);
+      expect(planOf(run, stack)).toBe(`-chdir=cdktf.out/stacks/${stack} plan -input=false -detailed-exitcode -out=tfplan -lock=false`);
+      expect(run.backends[stack]).toBe('gcs');
+      expect(fs.existsSync(overrideOf(stack))).toBe(false);
+    }
+    // One look for each stack's state object, where its backend keeps it.
+    expect([...run.gcloud].sort()).toEqual(STACKS.map((stack) => `storage ls ${stateObject[stack]}`).sort());
+    expect(stateObject.skypilot).toBe('gs://example-project-123-tfstate/example/skypilot/default.tfstate');
+  });
+
+  test('pull request: a stack never applied is planned as new, against an empty local state, with a notice', () => {
+    const fresh = ['iris-mirror', 'skypilot-app'];
+    const run = runStep({ ...PULL_REQUEST, STUB_PLAN_EXIT: '0' }, { applied: STACKS.filter((s) => !fresh.includes(s)) });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    for (const stack of STACKS) {
+      expect(commandsOf(run, stack)).toEqual(['init', 'plan']);
+      expect(planOf(run, stack)).toContain(' -lock=false');
+      if (fresh.includes(stack)) {
+        const override = { terraform: { backend: { local: { path: localState(stack) } } } };
+        expect(JSON.parse(run.backends[stack])).toEqual(override);
+        expect(JSON.parse(fs.readFileSync(overrideOf(stack), 'utf8'))).toEqual(override);
+        expect(run.stdout).toContain(
+          `::notice::${stack} is planned as a new stack: it was never applied (${stateObject[stack]} does not exist yet)\n`,
+        );
+      } else {
+        expect(run.backends[stack]).toBe('gcs');
+        expect(fs.existsSync(overrideOf(stack))).toBe(false);
+      }
+    }
+    expect(run.stdout.match(/planned as a new stack/g)).toHaveLength(fresh.length);
+    // Planning writes no state, not even the local one.
+    expect(fs.readdirSync(path.join(runnerTemp, 'pr-plan-state'))).toEqual([]);
+  });
+
+  test("the stub's gcs backend: without the override, the plan account's init of a stack never applied fails", () => {
+    // What the tests above rely on: gcloud finds every state object, the stub Terraform none of them.
+    const none = path.join(workspace, 'no-states');
+    fs.writeFileSync(none, '');
+    const run = runStep({ ...PULL_REQUEST, STUB_PLAN_EXIT: '0', STUB_TERRAFORM_STATES: none });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Error 403');
+    expect(commandsOf(run, STACKS[0])).toEqual(['init']);
+  });
+
+  test('pull request: a stack that depends on a stack never applied is not planned; the new stack is', () => {
+    const run = runStep({ ...PULL_REQUEST, STUB_PLAN_EXIT: '0' }, { applied: STACKS.filter((s) => s !== 'skypilot') });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(commandsOf(run, 'skypilot')).toEqual(['init', 'plan']);
+    expect(JSON.parse(run.backends.skypilot)).toEqual({ terraform: { backend: { local: { path: localState('skypilot') } } } });
+    expect(commandsOf(run, 'skypilot-app')).toEqual([]);
+    expect(run.gcloud).not.toContain(`storage ls ${stateObject['skypilot-app']}`);
+    expect(run.stdout).toContain('::notice::skypilot-app not planned: it depends on skypilot, which has changes to apply first\n');
+    for (const stack of STACKS.filter((s) => s !== 'skypilot' && s !== 'skypilot-app')) {
+      expect(commandsOf(run, stack)).toEqual(['init', 'plan']);
+      expect(run.backends[stack]).toBe('gcs');
+    }
   });
 
   test('pull request with changes: a stack whose dependency has changes is not planned, and the step says so', () => {
@@ -281,6 +482,17 @@ if [[ " $* " == *" plan "* ]]; then exit "\${STUB_PLAN_EXIT:-2}"; fi
     );
   });
 
+  test('pull request: when gcloud cannot tell whether a state object exists, the step stops before Terraform runs', () => {
+    const denied = 'HTTPError 403: plan@example.iam.gserviceaccount.com does not have storage.objects.list access';
+    const run = runStep({ ...PULL_REQUEST, STUB_GCLOUD_ERROR: denied });
+    expect(run.code).toBe(1);
+    expect(run.commands).toEqual([]);
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('::error::'))).toEqual([
+      `::error::${STACKS[0]}: cannot tell whether ${stateObject[STACKS[0]]} exists: ERROR: (gcloud.storage.ls) ${denied}`,
+    ]);
+    expect(fs.existsSync(overrideOf(STACKS[0]))).toBe(false);
+  });
+
   test('a push to another branch applies nothing', () => {
     const run = runStep({ GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/feature' });
     expect(run.code).toBe(0);
@@ -288,7 +500,7 @@ if [[ " $* " == *" plan "* ]]; then exit "\${STUB_PLAN_EXIT:-2}"; fi
   });
 
   test('a stack without a committed lock stops the step before Terraform runs, naming the command that creates it', () => {
-    const run = runStep(PUSH_TO_MAIN, STACKS.filter((s) => s !== 'skypilot-app'));
+    const run = runStep(PUSH_TO_MAIN, { locked: STACKS.filter((s) => s !== 'skypilot-app') });
     expect(run.code).not.toBe(0);
     expect(run.commands).toEqual([]);
     expect(run.stdout.split('\n').filter((l) => l.startsWith('::error::'))).toEqual([
