@@ -75,6 +75,9 @@ export class ProjectSetup extends Construct {
  * does not race the enabling of its APIs.
  */
 class WaitForApis implements IAspect {
+  /** What each node already waits for: `dependable()` makes a new token each time, so tokens cannot be compared. */
+  private readonly added = new WeakMap<IConstruct, Set<ProjectService>>();
+
   constructor(private readonly setup: ProjectSetup) {}
 
   visit(node: IConstruct): void {
@@ -95,7 +98,10 @@ class WaitForApis implements IAspect {
           'enable; add it to its services',
       );
     }
-    const wait = dependable(service);
-    if (!node.dependsOn?.includes(wait)) node.dependsOn = [...(node.dependsOn ?? []), wait];
+    const added = this.added.get(node) ?? new Set<ProjectService>();
+    if (added.has(service)) return;
+    added.add(service);
+    this.added.set(node, added);
+    node.dependsOn = [...(node.dependsOn ?? []), dependable(service)];
   }
 }

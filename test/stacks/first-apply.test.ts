@@ -3,6 +3,7 @@ import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-
 import { DataGoogleComputeNetwork } from '@cdktf/provider-google/lib/data-google-compute-network';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { apiOfRole, apiOfType, isStackApi } from '../../lib/project/apis';
 import { ProjectSetup } from '../../lib/project/project';
@@ -201,8 +202,13 @@ describe('ProjectSetup', () => {
     );
   });
 
-  test('a grant of a predefined role waits for the API that defines the role', () => {
-    const stack = stackWith(['sqladmin.googleapis.com'], (scope) => {
+  test('a grant of a predefined role waits for the API that defines the role, once when that is also the API it calls', () => {
+    const stack = stackWith(['sqladmin.googleapis.com', 'secretmanager.googleapis.com'], (scope) => {
+      new SecretManagerSecretIamMember(scope, 'reader', {
+        secretId: 's',
+        role: 'roles/secretmanager.secretAccessor',
+        member: 'user:a@example.com',
+      });
       new ProjectIamMember(scope, 'client', { project: 'p-123456', role: 'roles/cloudsql.client', member: 'user:a@example.com' });
       new ProjectIamMember(scope, 'logs', { project: 'p-123456', role: 'roles/logging.logWriter', member: 'user:a@example.com' });
     });
@@ -210,6 +216,9 @@ describe('ProjectSetup', () => {
     const grants = json.resource!.google_project_iam_member;
     expect(grants.client.depends_on).toEqual([expect.stringMatching(/^google_project_service\.project_sqladmin_\w+$/)]);
     expect(grants.logs.depends_on).toBeUndefined();
+    expect(json.resource!.google_secret_manager_secret_iam_member.reader.depends_on).toEqual([
+      expect.stringMatching(/^google_project_service\.project_secretmanager_\w+$/),
+    ]);
     expect(apiOfRole('roles/viewer')).toBeNull();
     expect(() => apiOfRole('roles/bigtable.user')).toThrow('no API is known for the role roles/bigtable.user; add its service to lib/project/apis.ts');
   });
