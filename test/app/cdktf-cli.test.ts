@@ -2,9 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../lib/app/cli';
-import { addBlueprints } from '../../stacks';
-import { onlyBlueprints } from '../support/app';
+import { onlyBlueprints, runSynth } from '../support/app';
 
 /**
  * The real cdktf CLI (offline: CHECKPOINT_DISABLE) runs the app through cdktf.json (`npm run --silent synth`) into a
@@ -31,7 +29,7 @@ function config(name: string, sections: Parameters<typeof onlyBlueprints>[0]): s
 }
 
 async function npmRunSynth(configFile: string): Promise<number> {
-  return runCli(['--config', configFile], { CDKTF_OUTDIR: outdir }, addBlueprints, { out: () => {}, err: () => {} });
+  return (await runSynth(['--config', configFile], { CDKTF_OUTDIR: outdir })).code;
 }
 
 function cdktfSynth(configFile: string, ...flags: string[]) {

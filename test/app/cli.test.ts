@@ -1,15 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../lib/app/cli';
-import { addBlueprints } from '../../stacks';
-import { EXAMPLE_CONFIG, onlyBlueprints } from '../support/app';
-
-interface Run {
-  readonly code: number;
-  readonly out: string[];
-  readonly err: string[];
-}
+import { EXAMPLE_CONFIG, onlyBlueprints, runSynth } from '../support/app';
 
 let workdir: string;
 let outdir: string;
@@ -21,15 +13,7 @@ beforeEach(() => {
 
 afterEach(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { CDKTF_OUTDIR: outdir, ...env }, addBlueprints, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-  });
-  return { code, out, err };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runSynth(args, { CDKTF_OUTDIR: outdir, ...env });
 
 function writeConfig(name: string, text: string): string {
   const file = path.join(workdir, name);

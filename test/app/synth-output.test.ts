@@ -4,21 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { format } from '@cdktf/hcl-tools';
-import { runCli } from '../../lib/app/cli';
-import { addBlueprints } from '../../stacks';
-import { EXAMPLE_CONFIG, EXAMPLE_STACKS } from '../support/app';
+import { EXAMPLE_CONFIG, EXAMPLE_STACKS, runSynth, SynthRun } from '../support/app';
 import { canonical, interpolationTokens, unresolvedReferences } from '../support/terraform-json';
 
 /** Runs `npm run synth` in-process with the example config into a fresh directory. */
-async function synth(env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string[]; err: string[]; outdir: string }> {
+async function synth(): Promise<SynthRun & { outdir: string }> {
   const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'synth-')), 'cdktf.out');
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--config', EXAMPLE_CONFIG], { ...env, CDKTF_OUTDIR: outdir }, addBlueprints, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-  });
-  return { code, out, err, outdir };
+  return { ...(await runSynth(['--config', EXAMPLE_CONFIG], { CDKTF_OUTDIR: outdir })), outdir };
 }
 
 async function withHcl<T>(fn: () => Promise<T>): Promise<T> {

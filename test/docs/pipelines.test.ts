@@ -3,9 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { runCli } from '../../lib/app/cli';
-import { addBlueprints } from '../../stacks';
-import { EXAMPLE_CONFIG, EXAMPLE_STACKS } from '../support/app';
+import { EXAMPLE_CONFIG, EXAMPLE_STACKS, runSynth } from '../support/app';
 
 const ROOT = path.join(__dirname, '..', '..');
 const PAGE_FILE = path.join(ROOT, 'docs', 'pipelines.md');
@@ -231,11 +229,7 @@ exit 1
 
   beforeAll(async () => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-'));
-    const err: string[] = [];
-    const code = await runCli(['--config', EXAMPLE_CONFIG], { CDKTF_OUTDIR: path.join(workspace, 'cdktf.out') }, addBlueprints, {
-      out: () => {},
-      err: (line) => err.push(line),
-    });
+    const { code, err } = await runSynth(['--config', EXAMPLE_CONFIG], { CDKTF_OUTDIR: path.join(workspace, 'cdktf.out') });
     expect(err).toEqual([]);
     expect(code).toBe(0);
     fs.mkdirSync(path.join(workspace, 'scripts'));

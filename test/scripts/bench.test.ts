@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { onlyBlueprints } from '../support/app';
 
 const repoRoot = path.join(__dirname, '..', '..');
 // Each run starts tsx; the last two also build the bundle and synthesize.
@@ -61,16 +62,7 @@ describe('npm run bench', () => {
   test(
     'measures the config from BLUEPRINT_CONFIG and counts its stacks',
     () => {
-      const stateOnly = writeConfig(
-        'state-only.yaml',
-        fs
-          .readFileSync(path.join(repoRoot, 'config', 'example.yaml'), 'utf8')
-          .replace('gkePlayground:\n  enabled: true', 'gkePlayground:\n  enabled: false')
-          .replace('irisMirror:\n  enabled: true', 'irisMirror:\n  enabled: false')
-          .replace('skypilot:\n  enabled: true', 'skypilot:\n  enabled: false')
-          .replace('ilpConnector:\n  enabled: true', 'ilpConnector:\n  enabled: false')
-          .replace('cloudrunMesh:\n  enabled: true', 'cloudrunMesh:\n  enabled: false'),
-      );
+      const stateOnly = writeConfig('state-only.yaml', onlyBlueprints([]));
       const { code, stdout, stderrLines } = bench(['--runs', '1'], { BLUEPRINT_CONFIG: stateOnly });
       expect(stderrLines).toEqual([]);
       expect(code).toBe(0);

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { parse } from 'yaml';
+import { runCli } from '../../lib/app/cli';
 import { loadConfig } from '../../lib/config/load';
 import type { Waiver } from '../../lib/config/global';
 import { Config, configSchema } from '../../lib/config/schema';
@@ -23,6 +24,20 @@ export const EXAMPLE_STACKS = [
   'skypilot-app',
   'state-bootstrap',
 ];
+
+export interface SynthRun {
+  readonly code: number;
+  readonly out: string[];
+  readonly err: string[];
+}
+
+/** `npm run synth -- <args>` in-process, with `env` as the app's environment (CDKTF_OUTDIR...); lines captured. */
+export async function runSynth(args: readonly string[], env: NodeJS.ProcessEnv): Promise<SynthRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, env, addBlueprints, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
 
 /** Blueprint sections of config/example.yaml that a config can switch off; stateBootstrap always stays on. */
 const BLUEPRINT_SECTIONS = ['gkePlayground', 'irisMirror', 'skypilot', 'ilpConnector', 'cloudrunMesh'] as const;
