@@ -74,7 +74,10 @@ const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', Manifest.stackMetadataPa
 /** Terraform's default local state: a folder holding it is never deleted by synth. */
 const LOCAL_STATE_FILE = 'terraform.tfstate';
 
-/** Where Terraform remembers the backend a stack folder was initialised with (and, for gcs, its bucket and prefix). */
+/**
+ * Where Terraform remembers the backend a stack folder was initialised with: `{ "version": 3, "backend": { "type",
+ * "config": <the backend block's attributes, for gcs bucket and prefix>, "hash" } }` (read off terraform 1.11.4).
+ */
 const BACKEND_CACHE = path.join('.terraform', 'terraform.tfstate');
 
 /** Beside the stacks in the output folder, so moving the files into place never crosses a filesystem. */
