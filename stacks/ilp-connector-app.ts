@@ -1,7 +1,10 @@
 import { Fn, ITerraformDependable, TerraformIterator } from 'cdktf';
+import { ClusterDomainClaim } from '@kubernetes-models/knative/networking.internal.knative.dev/v1alpha1/ClusterDomainClaim';
 import { DomainMapping } from '@kubernetes-models/knative/serving.knative.dev/v1beta1/DomainMapping';
+import { DataGoogleComputeAddress } from '@cdktf/provider-google/lib/data-google-compute-address';
 import { DataGoogleRedisInstance } from '@cdktf/provider-google/lib/data-google-redis-instance';
 import { DataGoogleSecretManagerSecretVersion } from '@cdktf/provider-google/lib/data-google-secret-manager-secret-version';
+import { KmsSecretCiphertext } from '@cdktf/provider-google/lib/kms-secret-ciphertext';
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
@@ -11,11 +14,12 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { IlpConnectorConfig } from '../lib/config/ilp-connector';
 import { connectorService } from '../lib/ilp/connector-service';
+import { gcpKmsEncryptedSecret } from '../lib/ilp/encrypted-secret';
 import { ilpConnectorNames } from '../lib/ilp/names';
-import { MEMORYSTORE_CA_FILE, REDIS_PROXY_CONFIG, redisProxyBootstrap } from '../lib/ilp/redis-proxy';
 import { GkeAccess } from '../lib/k8s/gke-access';
 import { CrdPresence, ValidatedManifest } from '../lib/k8s/manifest';
 import { KNATIVE_SERVING_CRDS, KnativeServingInstall, KOURIER_GATEWAY } from '../lib/knative/serving-install';
+import { MEMORYSTORE_CA_FILE, REDIS_TUNNEL_CONFIG, redisTlsTunnelBootstrap } from '../lib/redis/tls-tunnel';
 import { GeneratedPassword } from '../lib/secrets/secret';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 
@@ -25,7 +29,7 @@ const SECRETS = {
   redis: 'connector-redis',
   googleKey: 'connector-google-key',
 } as const;
-const CONFIG_MAPS = { redisProxy: 'connector-redis-proxy' } as const;
+const CONFIG_MAPS = { redisTunnel: 'connector-redis-tunnel' } as const;
 
 /**
  * `ilp-connector-app` (seed 000), the in-cluster half: Knative Serving with Kourier (through the Knative Operator)
@@ -54,10 +58,19 @@ export class IlpConnectorAppStack extends BlueprintStack {
 
     const knativeReady: ITerraformDependable[] = [];
     if (knative.install) {
+      // The address `ilp-connector` reserved for the domain, so DNS can point at it before Kourier exists.
+      const ingressAddress = names.ingressAddressName
+        ? new DataGoogleComputeAddress(this, 'ingress-address', {
+            project: this.projectId,
+            region: this.region,
+            name: names.ingressAddressName,
+          }).address
+        : undefined;
       const install = new KnativeServingInstall(this, 'knative', {
         operatorVersion: knative.operatorVersion,
         servingVersion: knative.servingVersion,
         tls: acmeEmail ? { acmeEmail, certManagerVersion: knative.certManagerVersion } : undefined,
+        loadBalancerAddress: ingressAddress,
       });
       knativeReady.push(...install.ready);
     }
@@ -105,27 +118,36 @@ export class IlpConnectorAppStack extends BlueprintStack {
       region: this.region,
       name: redis.instanceName,
     });
-    const redisProxied = redis.authEnabled || redis.transitEncryption;
-    if (redisProxied) {
+    // The connector sends AUTH only with a password Cloud KMS encrypted for it (RedisConfig, v0.5.1): encrypted here
+    // with its key. The ciphertext stays in the state and the Secret; only the connector's account can decrypt it.
+    const redisPassword = redis.authEnabled
+      ? gcpKmsEncryptedSecret({
+          keyRing: section.kms.keyRing,
+          key: section.kms.key,
+          ciphertext: new KmsSecretCiphertext(this, 'redis-password', {
+            cryptoKey: `projects/${this.projectId}/locations/${section.kms.location}/keyRings/${section.kms.keyRing}/cryptoKeys/${section.kms.key}`,
+            plaintext: memorystore.authString,
+          }).ciphertext,
+        })
+      : undefined;
+    const tunnelBootstrap = redis.transitEncryption ? redisTlsTunnelBootstrap(memorystore.host) : undefined;
+    if (tunnelBootstrap) {
       workloadNeeds.push(
-        new ConfigMapV1(this, 'redis-proxy-config', {
-          metadata: inNamespace(CONFIG_MAPS.redisProxy),
-          data: {
-            [REDIS_PROXY_CONFIG.file]: stringify(
-              redisProxyBootstrap({ host: memorystore.host, auth: redis.authEnabled, tls: redis.transitEncryption }),
-              { singleQuote: true },
-            ),
-          },
+        new ConfigMapV1(this, 'redis-tunnel-config', {
+          metadata: inNamespace(CONFIG_MAPS.redisTunnel),
+          data: { [REDIS_TUNNEL_CONFIG.file]: stringify(tunnelBootstrap, { singleQuote: true }) },
           dependsOn: namespace ? [namespace] : undefined,
         }),
       );
+    }
+    if (redisPassword !== undefined || tunnelBootstrap) {
       const caCertificates = TerraformIterator.fromComplexList(memorystore.serverCaCerts, 'serial_number').pluckProperty('cert');
       workloadNeeds.push(
         new SecretV1(this, 'redis-secret', {
           metadata: inNamespace(SECRETS.redis),
           data: {
-            ...(redis.authEnabled ? { auth: memorystore.authString } : {}),
-            ...(redis.transitEncryption ? { [MEMORYSTORE_CA_FILE]: Fn.join('\n', caCertificates as unknown as string[]) } : {}),
+            ...(redisPassword === undefined ? {} : { password: redisPassword }),
+            ...(tunnelBootstrap ? { [MEMORYSTORE_CA_FILE]: Fn.join('\n', caCertificates as unknown as string[]) } : {}),
           },
           dependsOn: namespace ? [namespace] : undefined,
         }),
@@ -174,10 +196,11 @@ export class IlpConnectorAppStack extends BlueprintStack {
       },
       redis: {
         host: memorystore.host,
-        auth: redis.authEnabled ? { name: SECRETS.redis, key: 'auth' } : undefined,
-        caSecretName: redis.transitEncryption ? SECRETS.redis : undefined,
-        proxyConfigMap: redisProxied ? CONFIG_MAPS.redisProxy : undefined,
-        proxyImage: section.redisProxyImage,
+        encryptedPassword: redisPassword === undefined ? undefined : { name: SECRETS.redis, key: 'password' },
+        tls: tunnelBootstrap
+          ? { configMap: CONFIG_MAPS.redisTunnel, caSecretName: SECRETS.redis, bootstrap: tunnelBootstrap }
+          : undefined,
+        tunnelImage: section.redisProxyImage,
       },
       googleKey: keyFile ? { secretName: SECRETS.googleKey, encodedKey: 'encoded-key', jsonKey: 'key.json' } : undefined,
       domainMapped: domain !== undefined,
@@ -192,6 +215,14 @@ export class IlpConnectorAppStack extends BlueprintStack {
     });
 
     if (domain) {
+      // Knative routes a domain only for the namespace a ClusterDomainClaim delegates it to; it creates none itself
+      // (config-network autocreate-cluster-domain-claims is false by default), and a claim is the administrator's
+      // statement that this namespace may take the name.
+      const claim = new ValidatedManifest(this, 'domain-claim', {
+        model: new ClusterDomainClaim({ metadata: { name: domain.name }, spec: { namespace: kubernetes.namespace } }),
+        awaitCrd: awaitServing('domain-claim-crd', KNATIVE_SERVING_CRDS.clusterDomainClaim),
+        dependsOn: knativeReady,
+      });
       new ValidatedManifest(this, 'domain-mapping', {
         model: new DomainMapping({
           // A DomainMapping is named after the domain it maps.
@@ -199,7 +230,11 @@ export class IlpConnectorAppStack extends BlueprintStack {
           spec: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: names.serviceName } },
         }),
         awaitCrd: awaitServing('domain-mapping-crd', KNATIVE_SERVING_CRDS.domainMapping),
-        dependsOn: [ksvc.manifest],
+        // Ready needs the claim, the route and, with TLS (HTTP redirected), the certificate: DNS must point at the
+        // ingress address by then, or apply fails here instead of reporting a domain that does not serve.
+        waitReady: true,
+        waitTimeout: '20m',
+        dependsOn: [ksvc.manifest, claim.manifest],
       });
     }
 
@@ -209,11 +244,13 @@ export class IlpConnectorAppStack extends BlueprintStack {
       domain ? `${scheme}://${domain.name}/` : `http://${names.serviceName}.${kubernetes.namespace}.example.com/ (Host header)`,
       'Where the connector answers once DNS points at the ingress address',
     );
-    this.addOutput(
-      'ingress_address_command',
-      `kubectl get service ${KOURIER_GATEWAY.service} --namespace ${KOURIER_GATEWAY.namespace} --output jsonpath='{.status.loadBalancer.ingress[0].ip}'`,
-      "Prints the Kourier load balancer's address: the A record of the domain",
-    );
+    if (!names.ingressAddressName) {
+      this.addOutput(
+        'ingress_address_command',
+        `kubectl get service ${KOURIER_GATEWAY.service} --namespace ${KOURIER_GATEWAY.namespace} --output jsonpath='{.status.loadBalancer.ingress[0].ip}'`,
+        "Prints the Kourier load balancer's address",
+      );
+    }
     this.addOutput('admin_password_command', admin.readCommand, 'Prints the password of the admin API (user admin)');
   }
 }

@@ -1,3 +1,4 @@
+import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
 import { Construct } from 'constructs';
 import type { IlpConnectorConfig } from '../lib/config/ilp-connector';
 import { addPlatformPostgres, addPrivatePlatform, PRIVATE_PLATFORM_SERVICES } from '../lib/gke/private-platform';
@@ -89,6 +90,18 @@ export class IlpConnectorStack extends BlueprintStack {
       );
     }
 
+    if (names.ingressAddressName) {
+      const ingress = new ComputeAddress(this, 'ingress-address', {
+        project: this.projectId,
+        region: this.region,
+        name: names.ingressAddressName,
+        description: `Kourier load balancer of ${section.domain?.name}: its A record`,
+        addressType: 'EXTERNAL',
+        // The tier of GKE's default external load balancer, which must match (cloud-provider-gcp verifyUserRequestedIP).
+        networkTier: 'PREMIUM',
+      });
+      this.addOutput('ingress_address', ingress.address, `Point the A record of ${section.domain?.name} here before deploying ilp-connector-app`);
+    }
     platform.gke.addOutputs(this);
     this.addOutput('instance_connection_name', sql.connectionName, 'Cloud SQL instance, as the Auth Proxy takes it');
     this.addOutput('database_password_command', password.readCommand, 'Prints the connector database password');

@@ -99,7 +99,10 @@ export const ilpConnectorSchema = z.strictObject({
     .prefault({}),
   kms: z
     .strictObject({
-      /** The connector's gcp-kms profile reads keyring `connector` in `global`; other values are passed to it. */
+      /**
+       * The connector's gcp-kms profile reads keyring `connector` in `global`; other values are passed to it. Lower case
+       * only, as resource names here are: the connector lower-cases the key ring of every secret it decrypts.
+       */
       keyRing: resourceName(63).default('connector'),
       location: z
         .string()
@@ -165,7 +168,7 @@ export const ilpConnectorSchema = z.strictObject({
     })
     .optional(),
   cloudSqlProxy: cloudSqlProxySchema({ cpu: '100m', memory: '128Mi' }),
-  /** Envoy, which speaks Redis AUTH and TLS to Memorystore for the connector (it does neither itself). */
+  /** Envoy, the TLS tunnel to Memorystore's encrypted port: the connector's Redis client has no TLS. */
   redisProxyImage: pinnedImage.default('docker.io/envoyproxy/envoy:v1.39.0'),
 });
 

@@ -1,6 +1,7 @@
 import { Service } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
-import { authProxyArgs, PROXY_PORT } from '../sql/auth-proxy';
-import { MEMORYSTORE_CA_DIR, REDIS_AUTH_ENV, REDIS_PROXY_CONFIG, REDIS_PROXY_LISTENER } from './redis-proxy';
+import { checkPodPorts, declaredPorts, KNATIVE_QUEUE_PROXY } from '../k8s/pod-ports';
+import { envoyPorts, MEMORYSTORE_CA_DIR, REDIS_TUNNEL_CONFIG, REDIS_TUNNEL_LISTENER } from '../redis/tls-tunnel';
+import { authProxyArgs, authProxyPorts, PROXY_PORT } from '../sql/auth-proxy';
 
 /** A key of a Kubernetes Secret. */
 export interface SecretKeyRef {
@@ -12,8 +13,13 @@ export interface SecretKeyRef {
 export const CONNECTOR_PROFILES = 'migrate,jks,postgres,gcp-kms';
 /** The connector's HTTP port (server.port). */
 export const CONNECTOR_PORT = 8080;
-/** Spring actuator health, open to anonymous GET. */
+/** Spring actuator health, open to anonymous GET; it reports the database and Redis (INFO) too. */
 export const CONNECTOR_HEALTH_PATH = '/manage/health';
+/**
+ * The Auth Proxy's health server in the connector pod, for its startup probe: not 9090, its default, which Knative's
+ * queue-proxy takes (the proxy's own documentation uses 9191 in its example).
+ */
+export const CONNECTOR_PROXY_HEALTH_PORT = 9191;
 
 const GOOGLE_KEY_DIR = '/var/secrets/google';
 
@@ -43,18 +49,17 @@ export interface ConnectorServiceOptions {
     readonly instanceConnectionName: string;
     readonly proxy: { readonly image: string; readonly cpu: string; readonly memory: string };
   };
-  /**
-   * Memorystore. With AUTH or TLS, the connector talks to an Envoy sidecar on 127.0.0.1:6379 that adds them;
-   * otherwise straight to the instance.
-   */
+  /** Memorystore, on port 6379 (plain) or through a TLS tunnel sidecar on the pod's loopback. */
   readonly redis: {
     readonly host: string;
-    readonly auth?: SecretKeyRef;
-    /** Secret holding the CA certificates as `ca.pem`; TLS is on when set. */
-    readonly caSecretName?: string;
-    /** ConfigMap with the proxy's bootstrap (see redisProxyBootstrap); required with AUTH or TLS. */
-    readonly proxyConfigMap?: string;
-    readonly proxyImage: string;
+    /**
+     * The AUTH string encrypted with the connector's KMS key, in the connector's `enc:gcpkms:...` form (see
+     * gcpKmsEncryptedSecret): it sends AUTH only for an encrypted value and ignores a plain one.
+     */
+    readonly encryptedPassword?: SecretKeyRef;
+    /** TLS to Memorystore through an Envoy tunnel: the ConfigMap with its bootstrap and the Secret with the CA. */
+    readonly tls?: { readonly configMap: string; readonly caSecretName: string; readonly bootstrap: Record<string, unknown> };
+    readonly tunnelImage: string;
   };
   /**
    * The seed's service account key instead of Workload Identity: `encoded` (base64 JSON) for the connector,
@@ -68,6 +73,8 @@ export interface ConnectorServiceOptions {
 type Volume = { name: string; secret?: { secretName: string }; configMap?: { name: string } };
 type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef: SecretKeyRef } };
 
+type ServiceContainer = NonNullable<NonNullable<NonNullable<Service['spec']>['template']>['spec']>['containers'][number];
+
 const fromSecret = (name: string, ref: SecretKeyRef): EnvVar => ({ name, valueFrom: { secretKeyRef: { ...ref } } });
 
 /** Drop every capability and never gain privileges (the pod-security "restricted" profile's container part). */
@@ -76,16 +83,19 @@ const RESTRICTED = { allowPrivilegeEscalation: false, capabilities: { drop: ['AL
 /**
  * The seed's Knative Service `connector` on serving.knative.dev/v1: two instances exactly, 80 concurrent requests,
  * 300 s timeout, 768m CPU and 768Mi, port 8080, the seed's environment with every secret from a Kubernetes Secret, and
- * two sidecars: the Cloud SQL Auth Proxy (the instance takes only trusted client certificates) and, for AUTH or TLS,
- * an Envoy Redis proxy.
+ * two sidecars: the Cloud SQL Auth Proxy (the instance takes only trusted client certificates) and, for TLS, an Envoy
+ * tunnel to Memorystore. Fails when a container would bind a port another one, or Knative's queue-proxy, binds.
  */
 export function connectorService(options: ConnectorServiceOptions): Service {
   const { database, redis } = options;
-  const redisProxied = redis.auth !== undefined || redis.caSecretName !== undefined;
   const env: EnvVar[] = [
     { name: 'spring_profiles_active', value: CONNECTOR_PROFILES },
-    { name: 'redis_host', value: redisProxied ? REDIS_PROXY_LISTENER.host : redis.host },
-    { name: 'redis_port', value: String(REDIS_PROXY_LISTENER.port) },
+    // application.yml (v0.5.1) disables every endpoint and means to enable health under a key Spring Boot does not
+    // read (management.endpoints.health.enabled): without this, /manage/health is 404 and no probe ever passes.
+    { name: 'management_endpoint_health_enabled', value: 'true' },
+    { name: 'redis_host', value: redis.tls ? REDIS_TUNNEL_LISTENER.host : redis.host },
+    { name: 'redis_port', value: String(REDIS_TUNNEL_LISTENER.port) },
+    ...(redis.encryptedPassword ? [fromSecret('redis_password', redis.encryptedPassword)] : []),
     { name: 'spring_datasource_url', value: `jdbc:postgresql://127.0.0.1:${PROXY_PORT}/${database.name}` },
     { name: 'spring_datasource_username', value: database.user },
     fromSecret('spring_datasource_password', database.password),
@@ -111,7 +121,7 @@ export function connectorService(options: ConnectorServiceOptions): Service {
   }
 
   const volumes: Volume[] = [];
-  const containers: NonNullable<NonNullable<NonNullable<Service['spec']>['template']>['spec']>['containers'] = [
+  const containers: ServiceContainer[] = [
     {
       name: 'user-container',
       image: options.image,
@@ -128,41 +138,55 @@ export function connectorService(options: ConnectorServiceOptions): Service {
     volumes.push({ name: 'google-key', secret: { secretName: options.googleKey.secretName } });
     proxyMounts.push({ name: 'google-key', mountPath: GOOGLE_KEY_DIR, readOnly: true });
   }
-  containers.push({
+  const proxyArgs = authProxyArgs({
+    instanceConnectionName: database.instanceConnectionName,
+    autoIamAuthn: false,
+    credentialsFile: options.googleKey ? `${GOOGLE_KEY_DIR}/${options.googleKey.jsonKey}` : undefined,
+    healthCheckPort: CONNECTOR_PROXY_HEALTH_PORT,
+  });
+  const proxy: ServiceContainer & { startupProbe: unknown } = {
     name: 'cloud-sql-proxy',
     image: database.proxy.image,
-    args: authProxyArgs({
-      instanceConnectionName: database.instanceConnectionName,
-      autoIamAuthn: false,
-      credentialsFile: options.googleKey ? `${GOOGLE_KEY_DIR}/${options.googleKey.jsonKey}` : undefined,
-    }),
+    args: proxyArgs,
+    // Knative allows a sidecar a startup probe only (readiness needs its multi-container-probing feature): the pod is
+    // not Ready before the proxy has started, and the kubelet restarts a proxy that never does. Knative takes
+    // startupProbe from 1.15 on (knative/serving#15309); the typed model predates it.
+    startupProbe: {
+      httpGet: { path: '/startup', port: CONNECTOR_PROXY_HEALTH_PORT },
+      periodSeconds: 1,
+      failureThreshold: 60,
+    },
     resources: { requests: { cpu: database.proxy.cpu, memory: database.proxy.memory } },
     securityContext: { ...RESTRICTED, runAsNonRoot: true },
     volumeMounts: proxyMounts.length > 0 ? proxyMounts : undefined,
-  });
+  };
+  containers.push(proxy);
+  const ports = [
+    { container: 'user-container', binds: declaredPorts(containers[0].ports) },
+    { container: 'cloud-sql-proxy', binds: authProxyPorts(proxyArgs) },
+  ];
 
-  if (redisProxied) {
-    if (redis.proxyConfigMap === undefined) throw new Error('the Redis proxy needs the ConfigMap with its bootstrap');
-    volumes.push({ name: 'redis-proxy-config', configMap: { name: redis.proxyConfigMap } });
-    const mounts: { name: string; mountPath: string; readOnly: boolean }[] = [
-      { name: 'redis-proxy-config', mountPath: REDIS_PROXY_CONFIG.dir, readOnly: true },
-    ];
-    if (redis.caSecretName) {
-      volumes.push({ name: 'memorystore-ca', secret: { secretName: redis.caSecretName } });
-      mounts.push({ name: 'memorystore-ca', mountPath: MEMORYSTORE_CA_DIR, readOnly: true });
-    }
+  if (redis.tls) {
+    volumes.push(
+      { name: 'redis-tunnel-config', configMap: { name: redis.tls.configMap } },
+      { name: 'memorystore-ca', secret: { secretName: redis.tls.caSecretName } },
+    );
     containers.push({
-      name: 'redis-proxy',
-      image: redis.proxyImage,
+      name: 'redis-tls',
+      image: redis.tunnelImage,
       // The image's entrypoint runs envoy when the first argument is a flag.
-      args: ['-c', `${REDIS_PROXY_CONFIG.dir}/${REDIS_PROXY_CONFIG.file}`, '--log-level', 'warn'],
-      env: redis.auth ? [fromSecret(REDIS_AUTH_ENV, redis.auth)] : undefined,
+      args: ['-c', `${REDIS_TUNNEL_CONFIG.dir}/${REDIS_TUNNEL_CONFIG.file}`, '--log-level', 'warn'],
       resources: { requests: { cpu: '50m', memory: '64Mi' } },
       // uid 101 is the image's envoy user: its entrypoint then skips su-exec, which would need capabilities.
       securityContext: { ...RESTRICTED, runAsNonRoot: true, runAsUser: 101 },
-      volumeMounts: mounts,
+      volumeMounts: [
+        { name: 'redis-tunnel-config', mountPath: REDIS_TUNNEL_CONFIG.dir, readOnly: true },
+        { name: 'memorystore-ca', mountPath: MEMORYSTORE_CA_DIR, readOnly: true },
+      ],
     });
+    ports.push({ container: 'redis-tls', binds: envoyPorts(redis.tls.bootstrap) });
   }
+  checkPodPorts(`Knative Service ${options.namespace}/${options.name}`, ports, [KNATIVE_QUEUE_PROXY]);
 
   return new Service({
     metadata: {

@@ -16,5 +16,10 @@ export function ilpConnectorNames(section: IlpConnectorConfig, project: string, 
     adminPasswordSecretId: `${section.cluster.name}-connector-admin-password`,
     /** The Knative Service, as the seed names it. */
     serviceName: 'connector',
+    /**
+     * External address reserved for Kourier's load balancer when this blueprint installs Knative for a domain: the
+     * domain's A record can be set before the ingress exists, and survives Kourier being recreated.
+     */
+    ingressAddressName: section.knative.install && section.domain ? `${section.cluster.name}-ingress` : undefined,
   };
 }

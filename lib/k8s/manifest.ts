@@ -84,6 +84,8 @@ export interface ValidatedManifestProps {
    * @default false
    */
   readonly waitReady?: boolean;
+  /** How long create and update may wait for Ready. @default the provider's (10 minutes) */
+  readonly waitTimeout?: string;
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -107,6 +109,7 @@ export class ValidatedManifest extends Construct {
       manifest: Fn.yamldecode(manifestYaml(model)) as Record<string, unknown>,
       count: props.awaitCrd ? Token.asNumber(Fn.conditional(props.awaitCrd.present, 1, 0)) : undefined,
       wait: props.waitReady ? { condition: [{ type: 'Ready', status: 'True' }] } : undefined,
+      timeouts: props.waitTimeout ? { create: props.waitTimeout, update: props.waitTimeout } : undefined,
       dependsOn: props.dependsOn,
     });
   }

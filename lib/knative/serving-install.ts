@@ -20,6 +20,7 @@ export const KNATIVE_SERVING_CRDS = {
   knativeServing: 'knativeservings.operator.knative.dev',
   service: 'services.serving.knative.dev',
   domainMapping: 'domainmappings.serving.knative.dev',
+  clusterDomainClaim: 'clusterdomainclaims.networking.internal.knative.dev',
   clusterIssuer: 'clusterissuers.cert-manager.io',
 } as const;
 
@@ -34,7 +35,18 @@ export interface KnativeServingInstallProps {
    * @default plain HTTP
    */
   readonly tls?: { readonly acmeEmail: string; readonly certManagerVersion: string };
+  /**
+   * A reserved regional external address for Kourier's load balancer (the operator's
+   * spec.ingress.kourier.service-load-balancer-ip, which sets the Service's loadBalancerIP).
+   * @default an ephemeral address GKE picks
+   */
+  readonly loadBalancerAddress?: string;
 }
+
+/** Kourier settings of KnativeServing; the operator (knative/operator ingressconfiguration.go) has more than the typed model. */
+type KourierSettings = NonNullable<NonNullable<NonNullable<KnativeServing['spec']>['ingress']>['kourier']> & {
+  readonly 'service-load-balancer-ip'?: string;
+};
 
 /** The ACME ClusterIssuer of cert-manager.io/v1, the fields used here. */
 function letsEncryptIssuer(email: string): KubernetesModel {
@@ -108,14 +120,20 @@ export class KnativeServingInstall extends Construct {
       });
       servingNeeds.push(certManager, issuer.manifest);
       network['external-domain-tls'] = 'Enabled';
-      network['http-redirect'] = 'Redirected';
+      // Plain HTTP answers with a redirect, and a DomainMapping is Ready only once its certificate is issued (with the
+      // default, Enabled, it would turn Ready serving HTTP). The key is http-protocol in Knative 1.18's config-network.
+      network['http-protocol'] = 'Redirected';
       config.certmanager = { issuerRef: `{kind: ClusterIssuer, name: ${LETSENCRYPT_ISSUER}}` };
     }
 
+    const kourier: KourierSettings = {
+      enabled: true,
+      ...(props.loadBalancerAddress === undefined ? {} : { 'service-load-balancer-ip': props.loadBalancerAddress }),
+    };
     this.serving = new ValidatedManifest(this, 'serving', {
       model: new KnativeServing({
         metadata: { name: 'knative-serving', namespace: 'knative-serving' },
-        spec: { version: props.servingVersion, ingress: { kourier: { enabled: true } }, config },
+        spec: { version: props.servingVersion, ingress: { kourier }, config },
       }),
       awaitCrd: new CrdPresence(this, 'serving-crd', KNATIVE_SERVING_CRDS.knativeServing),
       waitReady: true,

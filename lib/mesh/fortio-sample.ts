@@ -4,6 +4,7 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
 import { istio } from '../k8s/istio';
 import { ValidatedManifest } from '../k8s/manifest';
+import { checkPodPorts, ISTIO_PROXY } from '../k8s/pod-ports';
 
 export interface FortioSampleProps {
   readonly namespace: string;
@@ -16,6 +17,13 @@ export interface FortioSampleProps {
 
 const NAME = 'fortio';
 const SELECTOR = { app: NAME };
+/** What `fortio server` binds with its defaults (fortio/fortio v1.69.4, cli/fortio_main.go and fnet/network.go). */
+export const FORTIO_SERVER_PORTS = [
+  { port: 8080, use: 'HTTP echo and UI (-http-port)' },
+  { port: 8079, use: 'gRPC ping (-grpc-port)' },
+  { port: 8078, use: 'TCP and UDP echo (-tcp-port, -udp-port)' },
+  { port: 8081, use: 'HTTPS redirect (-redirect-port)' },
+];
 
 /**
  * The seed's in-cluster fortio (krun samples/fortio/in-cluster.yaml): an echo and load-test server in the mesh, with
@@ -25,6 +33,7 @@ export class FortioSample extends Construct {
   constructor(scope: Construct, id: string, props: FortioSampleProps) {
     super(scope, id);
     const { namespace, dependsOn } = props;
+    checkPodPorts(`Deployment ${namespace}/${NAME}`, [{ container: NAME, binds: FORTIO_SERVER_PORTS }], [ISTIO_PROXY]);
     new ServiceV1(this, 'service', {
       metadata: { name: NAME, namespace },
       spec: { selector: SELECTOR, port: [{ name: 'http-echo', port: 8080 }] },

@@ -1,5 +1,6 @@
 import type { Container, SecretVolume } from '../k8s/pod';
-import { authProxyArgs, PROXY_HTTP_PORT } from '../sql/auth-proxy';
+import { checkPodPorts } from '../k8s/pod-ports';
+import { authProxyArgs, authProxyPorts, PROXY_DEFAULT_HTTP_PORT } from '../sql/auth-proxy';
 
 /**
  * The values of the SkyPilot chart (helm.skypilot.co, charts `skypilot` and `skypilot-nightly`) that this blueprint
@@ -35,6 +36,8 @@ export interface SkypilotChartValues {
   };
 }
 
+/** The API server's port (container skypilot-api, the chart's templates/api-deployment.yaml). */
+export const SKYPILOT_API_PORT = 46580;
 export const DB_CONNECTION_SECRET = 'skypilot-db-connection-uri';
 export const DB_CONNECTION_KEY = 'connection_string';
 /** Secret and mount path of the seed's key file (password mode without Workload Identity). */
@@ -80,6 +83,7 @@ export function skypilotValues(options: SkypilotValuesOptions): SkypilotChartVal
       instanceConnectionName: options.instanceConnectionName,
       autoIamAuthn: options.authMode === 'iam',
       credentialsFile: options.proxyKeyFile ? `${PROXY_CREDENTIALS_DIR}/${PROXY_CREDENTIALS_KEY}` : undefined,
+      healthCheckPort: PROXY_DEFAULT_HTTP_PORT,
     }),
     securityContext: {
       // The image runs as the nonroot user (uid 65532).
@@ -89,11 +93,16 @@ export function skypilotValues(options: SkypilotValuesOptions): SkypilotChartVal
       capabilities: { drop: ['ALL'] },
     },
     resources: { requests: { cpu: options.proxy.cpu, memory: options.proxy.memory } },
-    startupProbe: { httpGet: { path: '/startup', port: PROXY_HTTP_PORT }, periodSeconds: 1, failureThreshold: 60 },
+    startupProbe: { httpGet: { path: '/startup', port: PROXY_DEFAULT_HTTP_PORT }, periodSeconds: 1, failureThreshold: 60 },
     volumeMounts: options.proxyKeyFile
       ? [{ name: PROXY_CREDENTIALS_SECRET, mountPath: PROXY_CREDENTIALS_DIR, readOnly: true }]
       : undefined,
   };
+  // The chart's logrotate sidecar listens on nothing; its metrics server (apiService.metrics) stays off here.
+  checkPodPorts('SkyPilot API server pod', [
+    { container: 'skypilot-api', binds: [{ port: SKYPILOT_API_PORT, use: 'the API server' }] },
+    { container: proxy.name, binds: authProxyPorts(proxy.args ?? []) },
+  ]);
   return {
     apiService: {
       image: options.apiImage,

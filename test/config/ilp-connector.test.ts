@@ -79,6 +79,13 @@ describe('ilpConnector config', () => {
     ]);
   });
 
+  test('a key ring with capitals cannot decrypt the Redis password: the connector lower-cases it', () => {
+    expect(problems('kms:\n  keyRing: Connector')).toEqual([
+      'ilpConnector.kms.keyRing: must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen (got "Connector")',
+    ]);
+    expect(problems('kms:\n  keyRing: ilp-keys')).toEqual([]);
+  });
+
   test('domain names', () => {
     expect(problems('domain:\n  name: Connector.Example.com\n  acmeEmail: ops@example.com')).toEqual([
       'ilpConnector.domain.name: must be a lowercase domain name such as connector.example.com (got "Connector.Example.com")',

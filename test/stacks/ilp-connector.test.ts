@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Service } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
 import { DomainMapping } from '@kubernetes-models/knative/serving.knative.dev/v1beta1/DomainMapping';
+import { ClusterDomainClaim } from '@kubernetes-models/knative/networking.internal.knative.dev/v1alpha1/ClusterDomainClaim';
 import { KnativeServing } from '@kubernetes-models/knative/operator.knative.dev/v1beta1/KnativeServing';
 import { parse } from 'yaml';
 import type { Waiver } from '../../lib/config/global';
@@ -143,8 +144,10 @@ describe('ilp-connector (seed 000)', () => {
     });
     expect(envOf(main)).toEqual({
       spring_profiles_active: 'migrate,jks,postgres,gcp-kms',
+      management_endpoint_health_enabled: 'true',
       redis_host: '127.0.0.1',
       redis_port: '6379',
+      redis_password: { secretKeyRef: { name: 'connector-redis', key: 'password' } },
       spring_datasource_url: 'jdbc:postgresql://127.0.0.1:5432/connector',
       spring_datasource_username: 'connector',
       spring_datasource_password: { secretKeyRef: { name: 'connector-credentials', key: 'database-password' } },
@@ -159,29 +162,89 @@ describe('ilp-connector (seed 000)', () => {
     });
   });
 
-  test('sidecars: the Auth Proxy on private IP, and Envoy adding AUTH and TLS for Memorystore', () => {
-    const { containers, spec } = revision(manifestOf(app, 'connector'));
-    expect(containers.map((c) => c.name)).toEqual(['user-container', 'cloud-sql-proxy', 'redis-proxy']);
+  test('the readiness probe can pass: /manage/health exists only with the endpoint enabled by its real key', () => {
+    // application.yml (v0.5.1) sets management.endpoints.enabled-by-default false, then "management.endpoints.health
+    // .enabled", which Spring Boot does not read; its key is management.endpoint.health.enabled.
+    const main = revision(manifestOf(app, 'connector')).containers[0];
+    expect(main.readinessProbe).toEqual({ httpGet: { path: '/manage/health' }, successThreshold: 1 });
+    expect(envOf(main).management_endpoint_health_enabled).toBe('true');
+  });
+
+  test('the Auth Proxy: private IP, and a health server on 9191 that a startup probe reads', () => {
+    const { containers } = revision(manifestOf(app, 'connector'));
+    expect(containers.map((c) => c.name)).toEqual(['user-container', 'cloud-sql-proxy', 'redis-tls']);
     expect(containers.filter((c) => c.ports)).toHaveLength(1);
-    expect(containers[1].args).toEqual(expect.arrayContaining(['--private-ip', `${PROJECT}:us-central1:connector`]));
+    const proxy = containers[1] as Container & { startupProbe: unknown };
+    expect(proxy.args).toEqual([
+      '--private-ip',
+      '--structured-logs',
+      '--port=5432',
+      '--health-check',
+      '--http-port=9191',
+      '--http-address=0.0.0.0',
+      `${PROJECT}:us-central1:connector`,
+    ]);
+    expect(proxy.startupProbe).toEqual({ httpGet: { path: '/startup', port: 9191 }, periodSeconds: 1, failureThreshold: 60 });
+    // Knative takes no readiness or liveness probe on a sidecar unless multi-container-probing is on.
+    expect(proxy).not.toHaveProperty('readinessProbe');
+    expect(proxy).not.toHaveProperty('livenessProbe');
+  });
+
+  test('Redis: the connector sends AUTH itself, with the AUTH string encrypted by its KMS key', () => {
+    expect(onlyResource(app, 'google_kms_secret_ciphertext')).toMatchObject({
+      crypto_key: `projects/${PROJECT}/locations/global/keyRings/connector/cryptoKeys/secret0`,
+      plaintext: '${data.google_redis_instance.redis.auth_string}',
+    });
+    expect(resourcesOf(app, 'kubernetes_secret_v1')['redis-secret'].data).toEqual({
+      password:
+        'enc:gcpkms:connector:secret0:1:gs:${replace(replace(google_kms_secret_ciphertext.redis-password.ciphertext, "+", "-"), "/", "_")}',
+      'ca.pem': expect.stringContaining('data.google_redis_instance.redis.server_ca_certs'),
+    });
+    // The form EncryptedSecret.fromEncodedValue splits on ':': enc, platform, key ring, key, version, algorithm, data.
+    const fields = (resourcesOf(app, 'kubernetes_secret_v1')['redis-secret'].data as Record<string, string>).password.split(':');
+    expect(fields.slice(0, 6)).toEqual(['enc', 'gcpkms', 'connector', 'secret0', '1', 'gs']);
+    expect(fields).toHaveLength(7);
+  });
+
+  test('Redis TLS: an Envoy TCP tunnel that relays every command, pub/sub included, to port 6378', () => {
+    const { containers, spec } = revision(manifestOf(app, 'connector'));
     expect(containers[2]).toMatchObject({
       image: 'docker.io/envoyproxy/envoy:v1.39.0',
-      args: ['-c', '/etc/redis-proxy/envoy.yaml', '--log-level', 'warn'],
-      env: [{ name: 'REDIS_AUTH', valueFrom: { secretKeyRef: { name: 'connector-redis', key: 'auth' } } }],
+      args: ['-c', '/etc/redis-tunnel/envoy.yaml', '--log-level', 'warn'],
     });
+    expect(containers[2]).not.toHaveProperty('env');
     expect(spec.volumes).toEqual([
-      { name: 'redis-proxy-config', configMap: { name: 'connector-redis-proxy' } },
+      { name: 'redis-tunnel-config', configMap: { name: 'connector-redis-tunnel' } },
       { name: 'memorystore-ca', secret: { secretName: 'connector-redis' } },
     ]);
-    const bootstrap = parse(
-      (resourcesOf(app, 'kubernetes_config_map_v1')['redis-proxy-config'].data as Record<string, string>)['envoy.yaml'],
-    ) as { static_resources: { clusters: { load_assignment: unknown; transport_socket: unknown }[] } };
-    expect(JSON.stringify(bootstrap.static_resources.clusters[0].load_assignment)).toContain(
-      '{"address":"${data.google_redis_instance.redis.host}","port_value":6378}',
-    );
-    expect(resourcesOf(app, 'kubernetes_secret_v1')['redis-secret'].data).toEqual({
-      auth: '${data.google_redis_instance.redis.auth_string}',
-      'ca.pem': expect.stringContaining('data.google_redis_instance.redis.server_ca_certs'),
+    const text = (resourcesOf(app, 'kubernetes_config_map_v1')['redis-tunnel-config'].data as Record<string, string>)['envoy.yaml'];
+    // redis_proxy answers request/response commands only: SUBSCRIBE, which the replicas' coordination topic needs, is lost.
+    expect(text).not.toContain('redis_proxy');
+    const bootstrap = parse(text) as {
+      admin?: unknown;
+      static_resources: {
+        listeners: { address: unknown; filter_chains: { filters: { name: string; typed_config: Record<string, unknown> }[] }[] }[];
+        clusters: { load_assignment: unknown; transport_socket: { typed_config: unknown } }[];
+      };
+    };
+    expect(bootstrap.admin).toBeUndefined();
+    const [listener] = bootstrap.static_resources.listeners;
+    expect(listener.address).toEqual({ socket_address: { address: '127.0.0.1', port_value: 6379 } });
+    expect(listener.filter_chains[0].filters).toEqual([
+      {
+        name: 'envoy.filters.network.tcp_proxy',
+        typed_config: {
+          '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
+          stat_prefix: 'memorystore',
+          cluster: 'memorystore',
+          idle_timeout: '0s',
+        },
+      },
+    ]);
+    const [cluster] = bootstrap.static_resources.clusters;
+    expect(JSON.stringify(cluster.load_assignment)).toContain('{"address":"${data.google_redis_instance.redis.host}","port_value":6378}');
+    expect(cluster.transport_socket.typed_config).toMatchObject({
+      common_tls_context: { validation_context: { trusted_ca: { filename: '/etc/memorystore/ca.pem' } } },
     });
   });
 
@@ -198,7 +261,7 @@ describe('ilp-connector (seed 000)', () => {
       }
     }
     // Every secret value is an expression resolved at apply (generated or read), never a literal in the output.
-    const literal = (value: unknown) => typeof value === 'string' && !/^\$\{[^}]+\}$|^\$\{join\(/.test(value);
+    const literal = (value: unknown) => typeof value === 'string' && !value.includes('${');
     for (const secret of Object.values(resourcesOf(app, 'kubernetes_secret_v1'))) {
       expect(Object.values(secret.data as Record<string, string>).filter(literal)).toEqual([]);
     }
@@ -206,7 +269,7 @@ describe('ilp-connector (seed 000)', () => {
       for (const version of Object.values(resourcesOf(json, 'google_secret_manager_secret_version'))) {
         expect(version.secret_data).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
       }
-      expect(JSON.stringify(json)).not.toMatch(/"(password|auth_string|secret_data)":\s*"(?!\$\{)/);
+      expect(JSON.stringify(json)).not.toMatch(/"(password|auth_string|secret_data|plaintext)":\s*"(?!\$\{|enc:gcpkms:[^"]*\$\{)/);
     }
   });
 
@@ -224,12 +287,14 @@ describe('ilp-connector (seed 000)', () => {
       metadata: { name: 'knative-serving', namespace: 'knative-serving' },
       spec: {
         version: '1.18.0',
-        ingress: { kourier: { enabled: true } },
+        ingress: { kourier: { enabled: true, 'service-load-balancer-ip': '${data.google_compute_address.ingress-address.address}' } },
         config: {
           network: {
             'ingress-class': 'kourier.ingress.networking.knative.dev',
             'external-domain-tls': 'Enabled',
-            'http-redirect': 'Redirected',
+            // Knative 1.18 reads http-protocol (vendor/knative.dev/networking/pkg/config/config.go); with Redirected a
+            // DomainMapping is Ready only with its certificate.
+            'http-protocol': 'Redirected',
           },
           certmanager: { issuerRef: '{kind: ClusterIssuer, name: letsencrypt}' },
         },
@@ -248,12 +313,14 @@ describe('ilp-connector (seed 000)', () => {
       knative_issuer: '${(length(data.kubernetes_resources.knative_issuer-crd_crd.objects) >= 1) ? 1 : 0}',
       knative_serving: '${(length(data.kubernetes_resources.knative_serving-crd_crd.objects) >= 1) ? 1 : 0}',
       connector: '${(length(data.kubernetes_resources.service-crd_crd.objects) >= 1) ? 1 : 0}',
+      'domain-claim': '${(length(data.kubernetes_resources.domain-claim-crd_crd.objects) >= 1) ? 1 : 0}',
       'domain-mapping': '${(length(data.kubernetes_resources.domain-mapping-crd_crd.objects) >= 1) ? 1 : 0}',
     });
     const crds = Object.values(resourcesOf({ resource: app.data } as TerraformJson, 'kubernetes_resources')).map(
       (d) => d.field_selector,
     );
     expect(crds.sort()).toEqual([
+      'metadata.name=clusterdomainclaims.networking.internal.knative.dev',
       'metadata.name=clusterissuers.cert-manager.io',
       'metadata.name=domainmappings.serving.knative.dev',
       'metadata.name=knativeservings.operator.knative.dev',
@@ -261,22 +328,55 @@ describe('ilp-connector (seed 000)', () => {
     ]);
   });
 
-  test('the custom domain: a DomainMapping to the connector, which skips a certificate for its default domain', () => {
+  test('the custom domain: claimed for the namespace, mapped to the connector, and apply waits until it serves', () => {
+    // Knative 1.18 creates no claim itself (autocreate-cluster-domain-claims defaults to false) and leaves the mapping
+    // DomainClaimNotOwned without one (pkg/reconciler/domainmapping/reconciler.go).
+    expect(manifestOf(app, 'domain-claim')).toEqual({
+      apiVersion: 'networking.internal.knative.dev/v1alpha1',
+      kind: 'ClusterDomainClaim',
+      metadata: { name: 'connector.example.com' },
+      spec: { namespace: 'interledger' },
+    });
     expect(manifestOf(app, 'domain-mapping')).toEqual({
       apiVersion: 'serving.knative.dev/v1beta1',
       kind: 'DomainMapping',
       metadata: { name: 'connector.example.com', namespace: 'interledger' },
       spec: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'connector' } },
     });
+    const mapping = resourcesOf(app, 'kubernetes_manifest')['domain-mapping'];
+    expect(mapping).toMatchObject({
+      depends_on: ['kubernetes_manifest.connector', 'kubernetes_manifest.domain-claim'],
+      wait: { condition: [{ type: 'Ready', status: 'True' }] },
+      timeouts: { create: '20m', update: '20m' },
+    });
+    expect(resourcesOf(app, 'kubernetes_manifest').connector.wait).toEqual({ condition: [{ type: 'Ready', status: 'True' }] });
     expect(manifestOf(app, 'connector').metadata).toMatchObject({
       annotations: { 'networking.knative.dev/disable-external-domain-tls': 'true' },
     });
     expect((app.output as Record<string, { value: string }>).url.value).toBe('https://connector.example.com/');
   });
 
+  test("the ingress address is reserved in ilp-connector, so DNS is set before Kourier exists, and Kourier takes it", () => {
+    expect(onlyResource(infra, 'google_compute_address')).toMatchObject({
+      name: 'connector-ingress',
+      region: 'us-central1',
+      address_type: 'EXTERNAL',
+      network_tier: 'PREMIUM',
+    });
+    expect((infra.output as Record<string, { value: string }>).ingress_address.value).toBe(
+      '${google_compute_address.ingress-address.address}',
+    );
+    expect((app.data as Record<string, Record<string, unknown>>).google_compute_address['ingress-address']).toMatchObject({
+      name: 'connector-ingress',
+      region: 'us-central1',
+    });
+    expect(app.output).not.toHaveProperty('ingress_address_command');
+  });
+
   test('the Knative objects pass their schemas', () => {
     expect(() => new Service(manifestOf(app, 'connector') as never).validate()).not.toThrow();
     expect(() => new DomainMapping(manifestOf(app, 'domain-mapping') as never).validate()).not.toThrow();
+    expect(() => new ClusterDomainClaim(manifestOf(app, 'domain-claim') as never).validate()).not.toThrow();
     expect(() => new KnativeServing(manifestOf(app, 'knative_serving') as never).validate()).not.toThrow();
   });
 
@@ -315,24 +415,38 @@ describe('ilp-connector variants', () => {
     expect(Object.keys(resourcesOf(app, 'kubernetes_secret_v1'))).toEqual(['credentials']);
   });
 
-  test('AUTH without TLS: Envoy sends AUTH in plain to 6379, no CA', () => {
+  test('AUTH without TLS: no sidecar, the connector sends its encrypted AUTH straight to 6379', () => {
     const app = connector({ redis: { transitEncryption: false } }, [
-      { rule: 'CKV_GCP_97', stack: 'ilp-connector', reason: 'test of the AUTH-only proxy path' },
+      { rule: 'CKV_GCP_97', stack: 'ilp-connector', reason: 'test of the AUTH-only path' },
     ]).json('ilp-connector-app');
-    const bootstrap = (resourcesOf(app, 'kubernetes_config_map_v1')['redis-proxy-config'].data as Record<string, string>)[
-      'envoy.yaml'
-    ];
-    expect(bootstrap).toContain('port_value: 6379');
-    expect(bootstrap).not.toContain('transport_socket');
-    expect(resourcesOf(app, 'kubernetes_secret_v1')['redis-secret'].data).toEqual({
-      auth: '${data.google_redis_instance.redis.auth_string}',
+    const { containers } = revision(manifestOf(app, 'connector'));
+    expect(containers.map((c) => c.name)).toEqual(['user-container', 'cloud-sql-proxy']);
+    expect(envOf(containers[0])).toMatchObject({
+      redis_host: '${data.google_redis_instance.redis.host}',
+      redis_port: '6379',
+      redis_password: { secretKeyRef: { name: 'connector-redis', key: 'password' } },
     });
+    expect(resourcesOf(app, 'kubernetes_config_map_v1')).toEqual({});
+    expect(Object.keys(resourcesOf(app, 'kubernetes_secret_v1')['redis-secret'].data as object)).toEqual(['password']);
+  });
+
+  test('TLS without AUTH: the tunnel and the CA, no password and no KMS encryption', () => {
+    const app = connector({ redis: { authEnabled: false } }, [
+      { rule: 'CKV_GCP_95', stack: 'ilp-connector', reason: 'test of the TLS-only path' },
+    ]).json('ilp-connector-app');
+    const { containers } = revision(manifestOf(app, 'connector'));
+    expect(containers.map((c) => c.name)).toEqual(['user-container', 'cloud-sql-proxy', 'redis-tls']);
+    expect(envOf(containers[0])).not.toHaveProperty('redis_password');
+    expect(resourcesOf(app, 'google_kms_secret_ciphertext')).toEqual({});
+    expect(Object.keys(resourcesOf(app, 'kubernetes_secret_v1')['redis-secret'].data as object)).toEqual(['ca.pem']);
   });
 
   test('Knative already on the cluster: no operator, no CRD gates, no helm provider', () => {
     const app = connector({ knative: { install: false } }).json('ilp-connector-app');
     expect(resourcesOf(app, 'helm_release')).toEqual({});
-    expect(Object.values(resourcesOf(app, 'kubernetes_manifest')).map((m) => m.count)).toEqual([undefined, undefined]);
+    expect(Object.values(resourcesOf(app, 'kubernetes_manifest')).map((m) => m.count)).toEqual([undefined, undefined, undefined]);
+    // Their ingress is theirs: no address is reserved for Kourier.
+    expect(app.data).not.toHaveProperty('google_compute_address');
     expect(Object.keys(app.provider as object).sort()).toEqual(['google', 'kubernetes', 'random']);
   });
 
@@ -342,9 +456,11 @@ describe('ilp-connector variants', () => {
     const app = buildApp({ ...config, ilpConnector: section }).json('ilp-connector-app');
     expect(Object.keys(resourcesOf(app, 'kubernetes_manifest')).sort()).toEqual(['connector', 'knative_serving']);
     expect(Object.keys(resourcesOf(app, 'helm_release'))).toEqual(['knative_operator']);
-    expect(manifestOf(app, 'knative_serving').spec.config).toEqual({
-      network: { 'ingress-class': 'kourier.ingress.networking.knative.dev' },
+    expect(manifestOf(app, 'knative_serving').spec).toMatchObject({
+      ingress: { kourier: { enabled: true } },
+      config: { network: { 'ingress-class': 'kourier.ingress.networking.knative.dev' } },
     });
+    expect(app.data).not.toHaveProperty('google_compute_address');
     expect(manifestOf(app, 'connector').metadata).toEqual({ name: 'connector', namespace: 'interledger' });
   });
 
