@@ -1,4 +1,4 @@
-import { Fn, ITerraformDependable, TerraformIterator } from 'cdktf';
+import { Fn, ITerraformDependable, TerraformIterator, TerraformLocal, Token } from 'cdktf';
 import { ClusterDomainClaim } from '@kubernetes-models/knative/networking.internal.knative.dev/v1alpha1/ClusterDomainClaim';
 import { DomainMapping } from '@kubernetes-models/knative/serving.knative.dev/v1beta1/DomainMapping';
 import { DataGoogleComputeAddress } from '@cdktf/provider-google/lib/data-google-compute-address';
@@ -7,6 +7,7 @@ import { DataGoogleSecretManagerSecretVersion } from '@cdktf/provider-google/lib
 import { KmsSecretCiphertext } from '@cdktf/provider-google/lib/kms-secret-ciphertext';
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
@@ -18,7 +19,7 @@ import { gcpKmsEncryptedSecret } from '../lib/ilp/encrypted-secret';
 import { ilpConnectorNames } from '../lib/ilp/names';
 import { GkeAccess } from '../lib/k8s/gke-access';
 import { CrdPresence, ValidatedManifest } from '../lib/k8s/manifest';
-import { KNATIVE_SERVING_CRDS, KnativeServingInstall, KOURIER_GATEWAY } from '../lib/knative/serving-install';
+import { KNATIVE_SERVING_CRDS, KnativeServingInstall } from '../lib/knative/serving-install';
 import { MEMORYSTORE_CA_FILE, REDIS_TUNNEL_CONFIG, redisTlsTunnelBootstrap } from '../lib/redis/tls-tunnel';
 import { GeneratedPassword } from '../lib/secrets/secret';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
@@ -57,20 +58,24 @@ export class IlpConnectorAppStack extends BlueprintStack {
     });
 
     const knativeReady: ITerraformDependable[] = [];
+    // The address `ilp-connector` reserved for Kourier, so DNS can point at it before Kourier exists.
+    const ingressAddress = names.ingressAddressName
+      ? new DataGoogleComputeAddress(this, 'ingress-address', {
+          project: this.projectId,
+          region: this.region,
+          name: names.ingressAddressName,
+        }).address
+      : undefined;
+    // Without a domain, Services get names under <address>.sslip.io, which resolve to the address (the seed did this
+    // with xip.io, long gone); Knative's own default, svc.cluster.local, is not served outside the cluster.
+    const defaultDomain = !domain && ingressAddress ? `${ingressAddress}.sslip.io` : undefined;
     if (knative.install) {
-      // The address `ilp-connector` reserved for the domain, so DNS can point at it before Kourier exists.
-      const ingressAddress = names.ingressAddressName
-        ? new DataGoogleComputeAddress(this, 'ingress-address', {
-            project: this.projectId,
-            region: this.region,
-            name: names.ingressAddressName,
-          }).address
-        : undefined;
       const install = new KnativeServingInstall(this, 'knative', {
         operatorVersion: knative.operatorVersion,
         servingVersion: knative.servingVersion,
         tls: acmeEmail ? { acmeEmail, certManagerVersion: knative.certManagerVersion } : undefined,
         loadBalancerAddress: ingressAddress,
+        defaultDomain,
       });
       knativeReady.push(...install.ready);
     }
@@ -140,14 +145,17 @@ export class IlpConnectorAppStack extends BlueprintStack {
         }),
       );
     }
+    const caCertificates = Fn.join(
+      '\n',
+      TerraformIterator.fromComplexList(memorystore.serverCaCerts, 'serial_number').pluckProperty('cert') as unknown as string[],
+    );
     if (redisPassword !== undefined || tunnelBootstrap) {
-      const caCertificates = TerraformIterator.fromComplexList(memorystore.serverCaCerts, 'serial_number').pluckProperty('cert');
       workloadNeeds.push(
         new SecretV1(this, 'redis-secret', {
           metadata: inNamespace(SECRETS.redis),
           data: {
             ...(redisPassword === undefined ? {} : { password: redisPassword }),
-            ...(tunnelBootstrap ? { [MEMORYSTORE_CA_FILE]: Fn.join('\n', caCertificates as unknown as string[]) } : {}),
+            ...(tunnelBootstrap ? { [MEMORYSTORE_CA_FILE]: caCertificates } : {}),
           },
           dependsOn: namespace ? [namespace] : undefined,
         }),
@@ -169,6 +177,16 @@ export class IlpConnectorAppStack extends BlueprintStack {
       );
     }
 
+    // The pods read Redis's address, password and CA when they start: a change to any starts a new revision. The
+    // digest of a random AUTH string reveals nothing, so it is not kept sensitive in the plan.
+    const redisSettings = Fn.sha256(
+      Fn.join('\n', [memorystore.host, redis.authEnabled ? memorystore.authString : '', redis.transitEncryption ? caCertificates : '']),
+    );
+    const redisSettingsDigest = new TerraformLocal(
+      this,
+      'redis-settings-digest',
+      redis.authEnabled ? Fn.nonsensitive(redisSettings) : redisSettings,
+    );
     const service = connectorService({
       name: names.serviceName,
       namespace: kubernetes.namespace,
@@ -194,6 +212,7 @@ export class IlpConnectorAppStack extends BlueprintStack {
         instanceConnectionName: names.instanceConnectionName,
         proxy: section.cloudSqlProxy,
       },
+      settingsDigest: redisSettingsDigest.asString,
       redis: {
         host: memorystore.host,
         encryptedPassword: redisPassword === undefined ? undefined : { name: SECRETS.redis, key: 'password' },
@@ -223,34 +242,43 @@ export class IlpConnectorAppStack extends BlueprintStack {
         awaitCrd: awaitServing('domain-claim-crd', KNATIVE_SERVING_CRDS.clusterDomainClaim),
         dependsOn: knativeReady,
       });
-      new ValidatedManifest(this, 'domain-mapping', {
+      const mappingCrd = awaitServing('domain-mapping-crd', KNATIVE_SERVING_CRDS.domainMapping);
+      const mapping = new ValidatedManifest(this, 'domain-mapping', {
         model: new DomainMapping({
           // A DomainMapping is named after the domain it maps.
           metadata: { name: domain.name, namespace: kubernetes.namespace },
           spec: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: names.serviceName } },
         }),
-        awaitCrd: awaitServing('domain-mapping-crd', KNATIVE_SERVING_CRDS.domainMapping),
-        // Ready needs the claim, the route and, with TLS (HTTP redirected), the certificate: DNS must point at the
-        // ingress address by then, or apply fails here instead of reporting a domain that does not serve.
-        waitReady: true,
+        awaitCrd: mappingCrd,
+        // With TLS, Ready turns True already while the mapping serves plain HTTP (http-protocol Enabled); its URL turns
+        // https only once the certificate is issued, which needs DNS at the ingress address. Apply fails here, not later.
+        ...(tls ? { waitFields: { 'status.url': '^https://' } } : { waitReady: true }),
         waitTimeout: '20m',
         dependsOn: [ksvc.manifest, claim.manifest],
       });
+      if (tls) {
+        // Now that the domain has its certificate, plain HTTP redirects to HTTPS. Renewals still pass: Kourier serves the
+        // ACME challenge over HTTPS too once the domain has TLS, and Let's Encrypt follows the redirect.
+        new Annotations(this, 'domain-https-redirect', {
+          apiVersion: 'serving.knative.dev/v1beta1',
+          kind: 'DomainMapping',
+          metadata: { name: domain.name, namespace: kubernetes.namespace },
+          annotations: { 'networking.knative.dev/http-protocol': 'redirected' },
+          count: mappingCrd ? Token.asNumber(Fn.conditional(mappingCrd.present, 1, 0)) : undefined,
+          dependsOn: [mapping.manifest],
+        });
+      }
     }
 
     const scheme = tls ? 'https' : 'http';
+    const defaultUrl = defaultDomain
+      ? `http://${names.serviceName}.${kubernetes.namespace}.${defaultDomain}/`
+      : `kubectl get ksvc ${names.serviceName} --namespace ${kubernetes.namespace} --output jsonpath='{.status.url}'`;
     this.addOutput(
       'url',
-      domain ? `${scheme}://${domain.name}/` : `http://${names.serviceName}.${kubernetes.namespace}.example.com/ (Host header)`,
-      'Where the connector answers once DNS points at the ingress address',
+      domain ? `${scheme}://${domain.name}/` : defaultUrl,
+      domain ? 'Where the connector answers once DNS points at the ingress address' : 'Where the connector answers (or the command that prints it)',
     );
-    if (!names.ingressAddressName) {
-      this.addOutput(
-        'ingress_address_command',
-        `kubectl get service ${KOURIER_GATEWAY.service} --namespace ${KOURIER_GATEWAY.namespace} --output jsonpath='{.status.loadBalancer.ingress[0].ip}'`,
-        "Prints the Kourier load balancer's address",
-      );
-    }
     this.addOutput('admin_password_command', admin.readCommand, 'Prints the password of the admin API (user admin)');
   }
 }

@@ -95,12 +95,18 @@ export class IlpConnectorStack extends BlueprintStack {
         project: this.projectId,
         region: this.region,
         name: names.ingressAddressName,
-        description: `Kourier load balancer of ${section.domain?.name}: its A record`,
+        description: `Kourier load balancer of the connector${section.domain ? `: the A record of ${section.domain.name}` : ''}`,
         addressType: 'EXTERNAL',
         // The tier of GKE's default external load balancer, which must match (cloud-provider-gcp verifyUserRequestedIP).
         networkTier: 'PREMIUM',
       });
-      this.addOutput('ingress_address', ingress.address, `Point the A record of ${section.domain?.name} here before deploying ilp-connector-app`);
+      this.addOutput(
+        'ingress_address',
+        ingress.address,
+        section.domain
+          ? `Point the A record of ${section.domain.name} here before deploying ilp-connector-app`
+          : "Kourier's address; the connector answers at connector.<namespace>.<address>.sslip.io",
+      );
     }
     platform.gke.addOutputs(this);
     this.addOutput('instance_connection_name', sql.connectionName, 'Cloud SQL instance, as the Auth Proxy takes it');

@@ -1,6 +1,6 @@
 import { Service } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
 import { checkPodPorts, declaredPorts, KNATIVE_QUEUE_PROXY } from '../k8s/pod-ports';
-import { envoyPorts, MEMORYSTORE_CA_DIR, REDIS_TUNNEL_CONFIG, REDIS_TUNNEL_LISTENER } from '../redis/tls-tunnel';
+import { envoyPorts, MEMORYSTORE_CA_DIR, MEMORYSTORE_CA_FILE, REDIS_TUNNEL_CONFIG, REDIS_TUNNEL_LISTENER } from '../redis/tls-tunnel';
 import { authProxyArgs, authProxyPorts, PROXY_PORT } from '../sql/auth-proxy';
 
 /** A key of a Kubernetes Secret. */
@@ -11,6 +11,8 @@ export interface SecretKeyRef {
 
 /** The seed's profiles: Liquibase migrations, PostgreSQL, and keys in Cloud KMS (gcp-kms wins over jks). */
 export const CONNECTOR_PROFILES = 'migrate,jks,postgres,gcp-kms';
+/** Revision-template annotation carrying the digest of the settings the pods read at start. */
+export const SETTINGS_DIGEST_ANNOTATION = 'ilp-connector/settings-sha256';
 /** The connector's HTTP port (server.port). */
 export const CONNECTOR_PORT = 8080;
 /** Spring actuator health, open to anonymous GET; it reports the database and Redis (INFO) too. */
@@ -68,9 +70,19 @@ export interface ConnectorServiceOptions {
   readonly googleKey?: { readonly secretName: string; readonly encodedKey: string; readonly jsonKey: string };
   /** A custom domain maps to the service: no certificate for its default cluster domain. */
   readonly domainMapped: boolean;
+  /**
+   * A digest of what the pods read only at start (Redis's address, password and CA), on the revision template: when it
+   * changes, Knative starts a new revision, whose pods read the new values.
+   * @default none
+   */
+  readonly settingsDigest?: string;
 }
 
-type Volume = { name: string; secret?: { secretName: string }; configMap?: { name: string } };
+type Volume = {
+  name: string;
+  secret?: { secretName: string; items?: { key: string; path: string }[] };
+  configMap?: { name: string };
+};
 type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef: SecretKeyRef } };
 
 type ServiceContainer = NonNullable<NonNullable<NonNullable<Service['spec']>['template']>['spec']>['containers'][number];
@@ -106,14 +118,16 @@ export function connectorService(options: ConnectorServiceOptions): Service {
       name: 'interledger_connector_enabledFeatures_require32ByteSharedSecrets',
       value: String(options.require32ByteSharedSecrets),
     },
-    { name: 'spring_cloud_gcp_project_id', value: options.projectId },
+    // Spring Boot binds @ConfigurationProperties such as spring.cloud.gcp.project-id from upper-case variables only
+    // (SystemEnvironmentPropertyMapper, 2.2.2): the seed's lower-case spring_cloud_gcp_project_id is never read.
+    { name: 'SPRING_CLOUD_GCP_PROJECTID', value: options.projectId },
     { name: '_JAVA_OPTIONS', value: options.javaOptions },
     { name: 'interledger_connector_keystore_gcpkms_locationId', value: options.kms.location },
     { name: 'interledger_connector_keystore_gcpkms_keyringId', value: options.kms.keyRing },
   ];
   if (options.googleKey) {
     env.push(
-      fromSecret('spring_cloud_gcp_credentials_encoded_key', {
+      fromSecret('SPRING_CLOUD_GCP_CREDENTIALS_ENCODEDKEY', {
         name: options.googleKey.secretName,
         key: options.googleKey.encodedKey,
       }),
@@ -169,7 +183,8 @@ export function connectorService(options: ConnectorServiceOptions): Service {
   if (redis.tls) {
     volumes.push(
       { name: 'redis-tunnel-config', configMap: { name: redis.tls.configMap } },
-      { name: 'memorystore-ca', secret: { secretName: redis.tls.caSecretName } },
+      // Only the CA: the Secret also holds the encrypted password, which Envoy has no use for.
+      { name: 'memorystore-ca', secret: { secretName: redis.tls.caSecretName, items: [{ key: MEMORYSTORE_CA_FILE, path: MEMORYSTORE_CA_FILE }] } },
     );
     containers.push({
       name: 'redis-tls',
@@ -200,6 +215,7 @@ export function connectorService(options: ConnectorServiceOptions): Service {
           annotations: {
             'autoscaling.knative.dev/min-scale': String(options.minScale),
             'autoscaling.knative.dev/max-scale': String(options.maxScale),
+            ...(options.settingsDigest === undefined ? {} : { [SETTINGS_DIGEST_ANNOTATION]: options.settingsDigest }),
           },
         },
         spec: {

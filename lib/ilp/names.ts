@@ -17,9 +17,9 @@ export function ilpConnectorNames(section: IlpConnectorConfig, project: string, 
     /** The Knative Service, as the seed names it. */
     serviceName: 'connector',
     /**
-     * External address reserved for Kourier's load balancer when this blueprint installs Knative for a domain: the
-     * domain's A record can be set before the ingress exists, and survives Kourier being recreated.
+     * External address reserved for Kourier's load balancer when this blueprint installs Knative: a domain's A record
+     * can be set before the ingress exists, and survives Kourier being recreated.
      */
-    ingressAddressName: section.knative.install && section.domain ? `${section.cluster.name}-ingress` : undefined,
+    ingressAddressName: section.knative.install ? `${section.cluster.name}-ingress` : undefined,
   };
 }

@@ -84,7 +84,13 @@ export interface ValidatedManifestProps {
    * @default false
    */
   readonly waitReady?: boolean;
-  /** How long create and update may wait for Ready. @default the provider's (10 minutes) */
+  /**
+   * Wait until each field (a path such as status.url) matches its regular expression, for objects whose Ready
+   * condition says less than needed. The provider takes either conditions or fields, not both.
+   * @default no field wait
+   */
+  readonly waitFields?: Readonly<Record<string, string>>;
+  /** How long create and update may wait. @default the provider's (10 minutes) */
   readonly waitTimeout?: string;
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -99,6 +105,9 @@ export class ValidatedManifest extends Construct {
   constructor(scope: Construct, id: string, props: ValidatedManifestProps) {
     super(scope, id);
     const { model } = props;
+    if (props.waitReady && props.waitFields) {
+      throw new Error(`${model.kind} ${model.metadata?.name}: wait for Ready or for fields, not both (the provider would ignore the fields)`);
+    }
     try {
       model.validate();
     } catch (error) {
@@ -108,7 +117,11 @@ export class ValidatedManifest extends Construct {
     this.manifest = new Manifest(this, 'Resource', {
       manifest: Fn.yamldecode(manifestYaml(model)) as Record<string, unknown>,
       count: props.awaitCrd ? Token.asNumber(Fn.conditional(props.awaitCrd.present, 1, 0)) : undefined,
-      wait: props.waitReady ? { condition: [{ type: 'Ready', status: 'True' }] } : undefined,
+      wait: props.waitReady
+        ? { condition: [{ type: 'Ready', status: 'True' }] }
+        : props.waitFields
+          ? { fields: { ...props.waitFields } }
+          : undefined,
       timeouts: props.waitTimeout ? { create: props.waitTimeout, update: props.waitTimeout } : undefined,
       dependsOn: props.dependsOn,
     });

@@ -10,8 +10,6 @@ export const KNATIVE_OPERATOR_REPOSITORY = 'https://knative.github.io/operator';
 export const CERT_MANAGER_REPOSITORY = 'https://charts.jetstack.io';
 /** Ingress class Knative uses to hand routes to Kourier. */
 export const KOURIER_INGRESS_CLASS = 'kourier.ingress.networking.knative.dev';
-/** Where the operator puts Kourier's gateway Service (type LoadBalancer, in the KnativeServing namespace): the address DNS points at. */
-export const KOURIER_GATEWAY = { namespace: 'knative-serving', service: 'kourier' } as const;
 /** The ClusterIssuer Knative asks for certificates of external domains. */
 export const LETSENCRYPT_ISSUER = 'letsencrypt';
 
@@ -41,6 +39,11 @@ export interface KnativeServingInstallProps {
    * @default an ephemeral address GKE picks
    */
   readonly loadBalancerAddress?: string;
+  /**
+   * The domain Knative gives Services (config-domain), such as `<address>.sslip.io`.
+   * @default svc.cluster.local: reachable inside the cluster only
+   */
+  readonly defaultDomain?: string;
 }
 
 /** Kourier settings of KnativeServing; the operator (knative/operator ingressconfiguration.go) has more than the typed model. */
@@ -119,10 +122,10 @@ export class KnativeServingInstall extends Construct {
         dependsOn: [certManager],
       });
       servingNeeds.push(certManager, issuer.manifest);
+      // http-protocol stays Enabled: Redirected would redirect the ACME HTTP-01 challenge as well (net-kourier
+      // ingress_translator.go), to an HTTPS listener Kourier opens only once a certificate exists, so the first
+      // certificate would never be issued (knative/serving#12527). Redirect per domain once it has its certificate.
       network['external-domain-tls'] = 'Enabled';
-      // Plain HTTP answers with a redirect, and a DomainMapping is Ready only once its certificate is issued (with the
-      // default, Enabled, it would turn Ready serving HTTP). The key is http-protocol in Knative 1.18's config-network.
-      network['http-protocol'] = 'Redirected';
       config.certmanager = { issuerRef: `{kind: ClusterIssuer, name: ${LETSENCRYPT_ISSUER}}` };
     }
 
@@ -130,6 +133,7 @@ export class KnativeServingInstall extends Construct {
       enabled: true,
       ...(props.loadBalancerAddress === undefined ? {} : { 'service-load-balancer-ip': props.loadBalancerAddress }),
     };
+    if (props.defaultDomain !== undefined) config.domain = { [props.defaultDomain]: '' };
     this.serving = new ValidatedManifest(this, 'serving', {
       model: new KnativeServing({
         metadata: { name: 'knative-serving', namespace: 'knative-serving' },

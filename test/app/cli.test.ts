@@ -64,7 +64,7 @@ describe('npm run synth', () => {
       `skypilot            28 resources  ${relative}/stacks/skypilot/cdk.tf.json`,
       `skypilot-app         9 resources  ${relative}/stacks/skypilot-app/cdk.tf.json`,
       `ilp-connector       33 resources  ${relative}/stacks/ilp-connector/cdk.tf.json`,
-      `ilp-connector-app   17 resources  ${relative}/stacks/ilp-connector-app/cdk.tf.json`,
+      `ilp-connector-app   18 resources  ${relative}/stacks/ilp-connector-app/cdk.tf.json`,
       `cloudrun-mesh       15 resources  ${relative}/stacks/cloudrun-mesh/cdk.tf.json`,
       `cloudrun-mesh-k8s   42 resources  ${relative}/stacks/cloudrun-mesh-k8s/cdk.tf.json`,
     ]);

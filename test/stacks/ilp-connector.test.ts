@@ -131,7 +131,11 @@ describe('ilp-connector (seed 000)', () => {
     const ksvc = manifestOf(app, 'connector');
     expect(ksvc).toMatchObject({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'connector' } });
     const { annotations, spec, containers } = revision(ksvc);
-    expect(annotations).toEqual({ 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '2' });
+    expect(annotations).toEqual({
+      'autoscaling.knative.dev/min-scale': '2',
+      'autoscaling.knative.dev/max-scale': '2',
+      'ilp-connector/settings-sha256': '${local.redis-settings-digest}',
+    });
     expect(spec).toMatchObject({ containerConcurrency: 80, timeoutSeconds: 300, serviceAccountName: 'connector' });
     expect(ksvc.spec.traffic).toEqual([{ latestRevision: true, percent: 100 }]);
     const main = containers[0];
@@ -155,7 +159,7 @@ describe('ilp-connector (seed 000)', () => {
       interledger_connector_nodeIlpAddress: 'test.example-connector',
       interledger_connector_globalPrefix: 'test',
       interledger_connector_enabledFeatures_require32ByteSharedSecrets: 'false',
-      spring_cloud_gcp_project_id: PROJECT,
+      SPRING_CLOUD_GCP_PROJECTID: PROJECT,
       _JAVA_OPTIONS: '-Xmx512m',
       interledger_connector_keystore_gcpkms_locationId: 'global',
       interledger_connector_keystore_gcpkms_keyringId: 'connector',
@@ -215,7 +219,7 @@ describe('ilp-connector (seed 000)', () => {
     expect(containers[2]).not.toHaveProperty('env');
     expect(spec.volumes).toEqual([
       { name: 'redis-tunnel-config', configMap: { name: 'connector-redis-tunnel' } },
-      { name: 'memorystore-ca', secret: { secretName: 'connector-redis' } },
+      { name: 'memorystore-ca', secret: { secretName: 'connector-redis', items: [{ key: 'ca.pem', path: 'ca.pem' }] } },
     ]);
     const text = (resourcesOf(app, 'kubernetes_config_map_v1')['redis-tunnel-config'].data as Record<string, string>)['envoy.yaml'];
     // redis_proxy answers request/response commands only: SUBSCRIBE, which the replicas' coordination topic needs, is lost.
@@ -292,9 +296,6 @@ describe('ilp-connector (seed 000)', () => {
           network: {
             'ingress-class': 'kourier.ingress.networking.knative.dev',
             'external-domain-tls': 'Enabled',
-            // Knative 1.18 reads http-protocol (vendor/knative.dev/networking/pkg/config/config.go); with Redirected a
-            // DomainMapping is Ready only with its certificate.
-            'http-protocol': 'Redirected',
           },
           certmanager: { issuerRef: '{kind: ClusterIssuer, name: letsencrypt}' },
         },
@@ -344,9 +345,10 @@ describe('ilp-connector (seed 000)', () => {
       spec: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'connector' } },
     });
     const mapping = resourcesOf(app, 'kubernetes_manifest')['domain-mapping'];
+    // With http-protocol Enabled, Ready turns True on HTTP before the certificate; the URL turns https with it.
     expect(mapping).toMatchObject({
       depends_on: ['kubernetes_manifest.connector', 'kubernetes_manifest.domain-claim'],
-      wait: { condition: [{ type: 'Ready', status: 'True' }] },
+      wait: { fields: { 'status.url': '^https://' } },
       timeouts: { create: '20m', update: '20m' },
     });
     expect(resourcesOf(app, 'kubernetes_manifest').connector.wait).toEqual({ condition: [{ type: 'Ready', status: 'True' }] });
@@ -354,6 +356,27 @@ describe('ilp-connector (seed 000)', () => {
       annotations: { 'networking.knative.dev/disable-external-domain-tls': 'true' },
     });
     expect((app.output as Record<string, { value: string }>).url.value).toBe('https://connector.example.com/');
+  });
+
+  test('HTTP redirects to HTTPS only once the certificate is issued: a redirected ACME challenge never passes', () => {
+    // Kourier redirects every path of a redirected host, the challenge included, to an HTTPS listener that exists only
+    // once some certificate does (knative/serving#12527): no global http-protocol Redirected.
+    expect(JSON.stringify(manifestOf(app, 'knative_serving'))).not.toMatch(/http-protocol|http-redirect/i);
+    expect(resourcesOf(app, 'kubernetes_annotations')['domain-https-redirect']).toMatchObject({
+      api_version: 'serving.knative.dev/v1beta1',
+      kind: 'DomainMapping',
+      metadata: { name: 'connector.example.com', namespace: 'interledger' },
+      annotations: { 'networking.knative.dev/http-protocol': 'redirected' },
+      count: '${(length(data.kubernetes_resources.domain-mapping-crd_crd.objects) >= 1) ? 1 : 0}',
+      depends_on: ['kubernetes_manifest.domain-mapping'],
+    });
+  });
+
+  test('a new revision when Redis settings change: the pods read them only at start', () => {
+    expect(app.locals?.['redis-settings-digest']).toBe(
+      '${nonsensitive(sha256(join("\\n", [data.google_redis_instance.redis.host, data.google_redis_instance.redis.auth_string, ' +
+        'join("\\n", [ for key, val in { for key, val in data.google_redis_instance.redis.server_ca_certs: val.serial_number => val }: val.cert])])))}',
+    );
   });
 
   test("the ingress address is reserved in ilp-connector, so DNS is set before Kourier exists, and Kourier takes it", () => {
@@ -442,25 +465,34 @@ describe('ilp-connector variants', () => {
   });
 
   test('Knative already on the cluster: no operator, no CRD gates, no helm provider', () => {
-    const app = connector({ knative: { install: false } }).json('ilp-connector-app');
+    const built = connector({ knative: { install: false } });
+    const app = built.json('ilp-connector-app');
     expect(resourcesOf(app, 'helm_release')).toEqual({});
     expect(Object.values(resourcesOf(app, 'kubernetes_manifest')).map((m) => m.count)).toEqual([undefined, undefined, undefined]);
     // Their ingress is theirs: no address is reserved for Kourier.
     expect(app.data).not.toHaveProperty('google_compute_address');
+    expect(resourcesOf(built.json('ilp-connector'), 'google_compute_address')).toEqual({});
     expect(Object.keys(app.provider as object).sort()).toEqual(['google', 'kubernetes', 'random']);
   });
 
-  test('no domain: no DomainMapping, no cert-manager, plain HTTP on the default domain', () => {
+  test('no domain: no DomainMapping or cert-manager; Services answer under <address>.sslip.io over plain HTTP', () => {
     const config = exampleConfig();
     const section = { ...config.ilpConnector, domain: undefined };
-    const app = buildApp({ ...config, ilpConnector: section }).json('ilp-connector-app');
+    const built = buildApp({ ...config, ilpConnector: section });
+    const app = built.json('ilp-connector-app');
     expect(Object.keys(resourcesOf(app, 'kubernetes_manifest')).sort()).toEqual(['connector', 'knative_serving']);
     expect(Object.keys(resourcesOf(app, 'helm_release'))).toEqual(['knative_operator']);
+    // Knative 1.18's default domain is svc.cluster.local, which Kourier's load balancer does not serve.
+    const address = '${data.google_compute_address.ingress-address.address}';
     expect(manifestOf(app, 'knative_serving').spec).toMatchObject({
-      ingress: { kourier: { enabled: true } },
-      config: { network: { 'ingress-class': 'kourier.ingress.networking.knative.dev' } },
+      ingress: { kourier: { enabled: true, 'service-load-balancer-ip': address } },
+      config: {
+        network: { 'ingress-class': 'kourier.ingress.networking.knative.dev' },
+        domain: { [`${address}.sslip.io`]: '' },
+      },
     });
-    expect(app.data).not.toHaveProperty('google_compute_address');
+    expect((app.output as Record<string, { value: string }>).url.value).toBe(`http://connector.interledger.${address}.sslip.io/`);
+    expect(onlyResource(built.json('ilp-connector'), 'google_compute_address')).toMatchObject({ name: 'connector-ingress' });
     expect(manifestOf(app, 'connector').metadata).toEqual({ name: 'connector', namespace: 'interledger' });
   });
 
@@ -491,7 +523,8 @@ describe('ilp-connector variants', () => {
       'key.json': '${base64decode(google_service_account_key.connector-key.private_key)}',
     });
     const { containers } = revision(manifestOf(app, 'connector'));
-    expect(envOf(containers[0]).spring_cloud_gcp_credentials_encoded_key).toEqual({
+    // Upper case: Spring Boot 2.2 binds spring.cloud.gcp.credentials.encoded-key from no lower-case variable.
+    expect(envOf(containers[0]).SPRING_CLOUD_GCP_CREDENTIALS_ENCODEDKEY).toEqual({
       secretKeyRef: { name: 'connector-google-key', key: 'encoded-key' },
     });
     expect(containers[1].args).toContain('--credentials-file=/var/secrets/google/key.json');

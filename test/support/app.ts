@@ -89,6 +89,7 @@ export type TerraformJson = {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, { value: unknown; description?: string }>;
+  locals?: Record<string, unknown>;
   provider?: Record<string, Record<string, unknown>[]>;
   terraform?: Record<string, unknown>;
 };
