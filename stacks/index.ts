@@ -3,6 +3,8 @@ import type { Config } from '../lib/config/schema';
 import type { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 import { CloudrunMeshStack } from './cloudrun-mesh';
 import { CloudrunMeshK8sStack } from './cloudrun-mesh-k8s';
+import { CloudrunMeshRoutesStack } from './cloudrun-mesh-routes';
+import { CloudrunMeshServicesStack } from './cloudrun-mesh-services';
 import { GkePlaygroundStack } from './gke-playground';
 import { IlpConnectorStack } from './ilp-connector';
 import { IlpConnectorAppStack } from './ilp-connector-app';
@@ -31,11 +33,16 @@ export function addBlueprints(scope: Construct, context: BlueprintContext, confi
     stacks.push(infra, app);
   }
   if (config.cloudrunMesh?.enabled) {
+    // Each stack needs what the one before it made: the accounts, connector and address; then the RBAC and the gateway
+    // that a Cloud Run launcher needs before it listens; then the services, whose URLs the mesh objects are named after.
     const infra = new CloudrunMeshStack(scope, context, config.cloudrunMesh);
-    const mesh = new CloudrunMeshK8sStack(scope, context, config.cloudrunMesh);
-    // The mesh objects name the Cloud Run services' URLs, which exist once cloudrun-mesh is applied.
-    mesh.addDependency(infra);
-    stacks.push(infra, mesh);
+    const cluster = new CloudrunMeshK8sStack(scope, context, config.cloudrunMesh);
+    const services = new CloudrunMeshServicesStack(scope, context, config.cloudrunMesh);
+    const routes = new CloudrunMeshRoutesStack(scope, context, config.cloudrunMesh);
+    cluster.addDependency(infra);
+    services.addDependency(cluster);
+    routes.addDependency(services);
+    stacks.push(infra, cluster, services, routes);
   }
   return stacks;
 }

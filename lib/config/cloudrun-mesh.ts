@@ -122,20 +122,14 @@ export const cloudrunMeshSchema = z.strictObject({
       image: pinnedImage.optional(),
       /** Address of the internal-hgate load balancer: reserved, and the WorkloadEntry address of every service. */
       internalAddress: privateIpv4Address,
-      /** Also expose the gateway on a public load balancer (the seed's `hgate` Service). */
+      /**
+       * Also expose the gateway on a public load balancer (the seed's `hgate` Service). Without it, the gate is told the
+       * internal address as its MCON_ADDR, which it otherwise waits for from `hgate` forever.
+       */
       external: z.boolean().default(true),
       /** Who may reach the public load balancer. @default any address (synth warns) */
       externalSourceRanges: z.array(ipv4Cidr).min(1, 'must list at least one range; omit the key for any').optional(),
     }),
-  /** The mesh identities that get roles/run.invoker on every service. */
-  invokers: z
-    .strictObject({
-      /** The gateway's identity istio-system/default (Workload Identity), which forwards mesh requests. */
-      gateway: z.boolean().default(true),
-      /** Managed Cloud Service Mesh's data plane agent; false for in-cluster Istio, where it does not exist. */
-      managedDataplane: z.boolean().default(true),
-    })
-    .prefault({}),
   workloads: z.array(workloadSchema).min(1, 'must list at least one Cloud Run service'),
   routes: z.array(routeSchema).default([]),
   /** The seed's in-cluster fortio sample, which the Cloud Run service calls (and is called from). */

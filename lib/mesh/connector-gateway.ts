@@ -2,9 +2,9 @@ import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { ServiceV1, ServiceV1SpecPort } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
 import { istio } from '../k8s/istio';
-import { ValidatedManifest } from '../k8s/manifest';
+import { KubernetesModel, ValidatedManifest } from '../k8s/manifest';
 import { ClusterGrant, NamespacedGrant, PolicyRule, RbacSubject } from '../k8s/rbac';
-import { MESH_GATEWAY } from './names';
+import { MESH_ENV, MESH_GATEWAY } from './names';
 
 export interface MeshConnectorGatewayProps {
   /** The gate image (krun cmd/gate), pinned. */
@@ -15,11 +15,6 @@ export interface MeshConnectorGatewayProps {
   readonly external: boolean;
   /** Sources the public load balancer admits. @default any */
   readonly externalSourceRanges?: readonly string[];
-  /**
-   * Who may read the mesh settings in istio-system (mesh-env, the root CA, the gateway's Services): the Cloud Run
-   * services' Google accounts. The seed grants this to every authenticated user, which on GKE is any Google account.
-   */
-  readonly meshSettingsReaders: readonly RbacSubject[];
 }
 
 const { namespace, name } = MESH_GATEWAY;
@@ -42,6 +37,22 @@ const PORTS = {
 } satisfies Record<string, ServiceV1SpecPort>;
 
 /**
+ * istio-system/mesh-env with only `data`, as kubernetes_manifest applies it server-side: Terraform owns these keys,
+ * the gate the ones it adds (a kubernetes_config_map_v1 would remove those on the next apply).
+ */
+function meshEnvSeed(data: Record<string, string>): KubernetesModel {
+  const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...MESH_ENV, labels: LABELS }, data };
+  return {
+    ...object,
+    validate: () => {
+      // The gate treats an empty value as absent and would fill it in.
+      for (const [key, value] of Object.entries(data)) if (value === '') throw new Error(`data.${key} must not be empty`);
+    },
+    toJSON: () => object,
+  };
+}
+
+/**
  * The krun "mesh connector" (hgate) in istio-system, the seed's `kubectl apply -k manifests/`: the gate Deployment, its
  * public and internal load balancers, its RBAC (it registers WorkloadEntries and reads endpoints), and the Gateway,
  * VirtualService and DestinationRule that pass istiod's port 15012 through it. The gate writes istio-system/mesh-env
@@ -52,7 +63,8 @@ export class MeshConnectorGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshConnectorGatewayProps) {
     super(scope, id);
-    this.addRbac(props.meshSettingsReaders);
+    this.addRbac();
+    if (!props.external) this.seedMeshEnv(props.internalAddress);
 
     this.deployment = new DeploymentV1(this, 'deployment', {
       metadata: { name, namespace, labels: LABELS },
@@ -118,7 +130,19 @@ export class MeshConnectorGateway extends Construct {
     this.addIstiodPassthrough();
   }
 
-  private addRbac(meshSettingsReaders: readonly RbacSubject[]): void {
+  /**
+   * Without the public `hgate`, the gate would wait for its address forever before it writes mesh-env (krun 85cf58f,
+   * pkg/meshconnectord/snigate.go WaitService, a loop with no timeout). It skips the wait when mesh-env already has
+   * MCON_ADDR, and never replaces a value there (setIfEmpty), so this key is Terraform's and the gate fills the others.
+   * Launchers use MCON_ADDR only to reach an in-cluster istiod on port 15012, which internal-hgate serves too.
+   */
+  private seedMeshEnv(internalAddress: string): void {
+    new ValidatedManifest(this, 'mesh-env', {
+      model: meshEnvSeed({ MCON_ADDR: internalAddress }),
+    });
+  }
+
+  private addRbac(): void {
     const endpointsGet: PolicyRule = { apiGroups: [''], resources: ['services', 'endpoints'], verbs: ['get'] };
     const workloadEntries: PolicyRule = {
       apiGroups: ['networking.istio.io'],
@@ -168,23 +192,6 @@ export class MeshConnectorGateway extends Construct {
         { apiGroups: [''], resources: ['configmaps', 'services', 'endpoints'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
       ],
       subjects: [GATE],
-    });
-    new NamespacedGrant(this, 'mesh-settings', {
-      name: 'istio-autoconf',
-      bindingName: 'istio-autoconf-all',
-      namespace,
-      labels: LABELS,
-      rules: [
-        {
-          apiGroups: [''],
-          resources: ['configmaps'],
-          resourceNames: ['mesh-env', 'env-asm-managed', 'istio-ca-root-cert', 'istio'],
-          verbs: ['get'],
-        },
-        // The launcher finds the gateway's load balancer addresses here.
-        { apiGroups: [''], resources: ['services'], verbs: ['get', 'list'] },
-      ],
-      subjects: meshSettingsReaders,
     });
   }
 

@@ -1,4 +1,4 @@
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, Precondition } from 'cdktf';
 import { CloudRunV2Service, CloudRunV2ServiceTemplateContainersEnv } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
@@ -42,6 +42,8 @@ export interface CloudRunServiceProps {
   readonly ingress?: CloudRunIngress;
   /** @default false: the service holds no data */
   readonly deletionProtection?: boolean;
+  /** Checked when Terraform plans: what must hold in other systems before a revision can start. @default none */
+  readonly preconditions?: readonly Precondition[];
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -94,6 +96,7 @@ export class CloudRunService extends Construct {
         ],
       },
       dependsOn: [...(props.dependsOn ?? []), ...accessors],
+      lifecycle: props.preconditions ? { precondition: [...props.preconditions] } : undefined,
     });
     this.uri = this.service.uri;
   }

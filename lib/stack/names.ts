@@ -9,6 +9,8 @@ export const STACK_NAMES = [
   'ilp-connector-app',
   'cloudrun-mesh',
   'cloudrun-mesh-k8s',
+  'cloudrun-mesh-services',
+  'cloudrun-mesh-routes',
 ] as const;
 
 export type StackName = (typeof STACK_NAMES)[number];

@@ -56,19 +56,21 @@ describe('npm run synth', () => {
     const { code, out } = await run(['--config', EXAMPLE_CONFIG]);
     expect(code).toBe(0);
     const relative = path.relative(process.cwd(), outdir);
-    expect(out.slice(0, 10)).toEqual([
+    expect(out.slice(0, 12)).toEqual([
       `config ${EXAMPLE_CONFIG}: project example-project-123, region us-central1, environment example`,
-      `state-bootstrap      1 resources  ${relative}/stacks/state-bootstrap/cdk.tf.json`,
-      `gke-playground      12 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
-      `iris-mirror         23 resources  ${relative}/stacks/iris-mirror/cdk.tf.json`,
-      `skypilot            28 resources  ${relative}/stacks/skypilot/cdk.tf.json`,
-      `skypilot-app         9 resources  ${relative}/stacks/skypilot-app/cdk.tf.json`,
-      `ilp-connector       33 resources  ${relative}/stacks/ilp-connector/cdk.tf.json`,
-      `ilp-connector-app   18 resources  ${relative}/stacks/ilp-connector-app/cdk.tf.json`,
-      `cloudrun-mesh       15 resources  ${relative}/stacks/cloudrun-mesh/cdk.tf.json`,
-      `cloudrun-mesh-k8s   42 resources  ${relative}/stacks/cloudrun-mesh-k8s/cdk.tf.json`,
+      `state-bootstrap           1 resources  ${relative}/stacks/state-bootstrap/cdk.tf.json`,
+      `gke-playground           12 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
+      `iris-mirror              23 resources  ${relative}/stacks/iris-mirror/cdk.tf.json`,
+      `skypilot                 28 resources  ${relative}/stacks/skypilot/cdk.tf.json`,
+      `skypilot-app              9 resources  ${relative}/stacks/skypilot-app/cdk.tf.json`,
+      `ilp-connector            33 resources  ${relative}/stacks/ilp-connector/cdk.tf.json`,
+      `ilp-connector-app        18 resources  ${relative}/stacks/ilp-connector-app/cdk.tf.json`,
+      `cloudrun-mesh             9 resources  ${relative}/stacks/cloudrun-mesh/cdk.tf.json`,
+      `cloudrun-mesh-k8s        24 resources  ${relative}/stacks/cloudrun-mesh-k8s/cdk.tf.json`,
+      `cloudrun-mesh-services    4 resources  ${relative}/stacks/cloudrun-mesh-services/cdk.tf.json`,
+      `cloudrun-mesh-routes     18 resources  ${relative}/stacks/cloudrun-mesh-routes/cdk.tf.json`,
     ]);
-    expect(out[10]).toMatch(/^gke-playground\/google_container_cluster\.cluster: CKV_GCP_1 waived: low-cost playground/);
+    expect(out[12]).toMatch(/^gke-playground\/google_container_cluster\.cluster: CKV_GCP_1 waived: low-cost playground/);
   });
 
   test('a stack in a project of its own says so', async () => {

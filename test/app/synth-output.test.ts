@@ -91,7 +91,7 @@ describe('synthesized output of every stack', () => {
     expect(app).not.toMatch(/^\s*(kubernetes|set|set_sensitive) \{/m);
     // Written as an object, `manifest` would come out with lists as {0 = ...} maps and numeric strings unquoted;
     // yamldecode("...") of one YAML line keeps it exact.
-    for (const [stack, count] of [['ilp-connector-app', 5], ['cloudrun-mesh-k8s', 19]] as const) {
+    for (const [stack, count] of [['ilp-connector-app', 5], ['cloudrun-mesh-k8s', 6], ['cloudrun-mesh-routes', 13]] as const) {
       const hclText = fs.readFileSync(path.join(hcl.outdir, 'stacks', stack, 'cdk.tf'), 'utf8');
       const manifests = (hclText.match(/^\s*manifest += .*$/gm) ?? []).map((line) => line.trim().replace(/^manifest +=/, 'manifest ='));
       expect({ stack, manifests: manifests.length }).toEqual({ stack, manifests: count });

@@ -52,7 +52,6 @@ describe('cloudrunMesh config', () => {
       istioRevision: 'asm-managed',
       connector: { name: 'serverlesscon', ipCidrRange: '10.8.0.0/28', minInstances: 2, maxInstances: 10, machineType: 'e2-micro' },
       gateway: { install: true, external: true },
-      invokers: { gateway: true, managedDataplane: true },
       routes: [],
       fortio: { install: true, namespace: 'fortio', image: 'docker.io/fortio/fortio:1.69.4' },
       deletionProtection: false,

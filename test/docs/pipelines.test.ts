@@ -366,6 +366,8 @@ exit 1
       'skypilot-app': ['skypilot'],
       'ilp-connector-app': ['ilp-connector'],
       'cloudrun-mesh-k8s': ['cloudrun-mesh'],
+      'cloudrun-mesh-services': ['cloudrun-mesh-k8s'],
+      'cloudrun-mesh-routes': ['cloudrun-mesh-services'],
     });
     let checked = 0;
     for (const stack of STACKS) {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
@@ -14,14 +15,18 @@ import { buildVariant, exampleConfig, manifestOf, resourcesOf, TerraformJson } f
 import { crdSchema, prunedFields, REFERENCE_CRDS } from '../support/crd';
 
 const PROJECT = 'example-project-123';
+const terraform = spawnSync('terraform', ['version']).status === 0;
 const GSA = `k8s-fortio@${PROJECT}.iam.gserviceaccount.com`;
+const MESH_DATAPLANE = 'service-${data.google_project.project-number.number}@gcp-sa-meshdataplane.iam.gserviceaccount.com';
 const RBAC_NAME = `gsa-${PROJECT}`;
 
 type Attrs = Record<string, unknown>;
 
-/** Both stacks built and synthesized (the baseline reports its findings during synthesis). */
+const STACKS = ['cloudrun-mesh', 'cloudrun-mesh-k8s', 'cloudrun-mesh-services', 'cloudrun-mesh-routes'];
+
+/** The four stacks built and synthesized (the baseline reports its findings during synthesis). */
 function mesh(overrides: Record<string, unknown> = {}, waivers: Waiver[] = []) {
-  return buildVariant('cloudrunMesh', overrides, waivers, ['cloudrun-mesh', 'cloudrun-mesh-k8s']);
+  return buildVariant('cloudrunMesh', overrides, waivers, STACKS);
 }
 
 const example = exampleConfig().cloudrunMesh!;
@@ -71,10 +76,11 @@ describe('cloudrun-mesh (seed 001)', () => {
   const built = mesh();
   const infra = built.json('cloudrun-mesh');
   const k8s = built.json('cloudrun-mesh-k8s');
+  const services = built.json('cloudrun-mesh-services');
+  const routes = built.json('cloudrun-mesh-routes');
 
   test('snapshots', () => {
-    expect(infra).toMatchSnapshot('cloudrun-mesh');
-    expect(k8s).toMatchSnapshot('cloudrun-mesh-k8s');
+    for (const stack of STACKS) expect(built.json(stack)).toMatchSnapshot(stack);
   });
 
   test('no baseline finding', () => {
@@ -118,7 +124,7 @@ describe('cloudrun-mesh (seed 001)', () => {
 
   test("each Cloud Run service: the seed's gcloud alpha run deploy and Makefile sizing", () => {
     for (const name of ['cloudrun', 'cloudrun2']) {
-      const service = runService(infra, name);
+      const service = runService(services, name);
       expect(service).toMatchObject({
         name,
         location: 'us-central1',
@@ -127,33 +133,89 @@ describe('cloudrun-mesh (seed 001)', () => {
         template: {
           // --execution-environment=gen2 --service-account=k8s-fortio@...
           execution_environment: 'EXECUTION_ENVIRONMENT_GEN2',
-          service_account: '${google_service_account.k8s-fortio.email}',
+          service_account: GSA,
           // --concurrency 10 --timeout 900 --min-instances 1
           max_instance_request_concurrency: 10,
           timeout: '900s',
           scaling: { min_instance_count: 1 },
           // --vpc-connector .../connectors/serverlesscon
-          vpc_access: { connector: '${google_vpc_access_connector.connector.id}', egress: 'PRIVATE_RANGES_ONLY' },
+          vpc_access: { connector: `projects/${PROJECT}/locations/us-central1/connectors/serverlesscon`, egress: 'PRIVATE_RANGES_ONLY' },
         },
       });
       const [container] = service.template.containers;
       // --use-http2 --port 15009, --cpu 1 --memory 1G
       expect(container.ports).toEqual({ name: 'h2c', container_port: 15009 });
       expect(container.resources.limits).toEqual({ cpu: '1', memory: '1G' });
-      expect(container.image).toBe('us-central1-docker.pkg.dev/example-project-123/krun/fortio-mesh:54beb8e');
+      expect(container.image).toBe('us-central1-docker.pkg.dev/example-project-123/krun/fortio-mesh:85cf58f');
       // The launcher derives the namespace from k8s-fortio@ and the name from the service: only the cluster is set.
       expect(envOf(service)).toEqual({ CLUSTER_NAME: 'asm-cr', CLUSTER_LOCATION: 'us-central1-c' });
     }
   });
 
-  test('only the mesh identities may invoke the services; nobody else', () => {
-    expect(invokers(infra, 'cloudrun')).toEqual([
-      `serviceAccount:${PROJECT}.svc.id.goog[istio-system/default]`,
-      'serviceAccount:service-${data.google_project.project-number.number}@gcp-sa-meshdataplane.iam.gserviceaccount.com',
-    ]);
-    for (const binding of Object.values(resourcesOf(infra, 'google_cloud_run_v2_service_iam_member'))) {
+  test('only the identity the gate presents may invoke the services: the mesh data plane service agent', () => {
+    // The gate mints its ID token as this agent (krun 85cf58f pkg/sts/sts.go); istio-system/default never calls Cloud Run.
+    for (const name of ['cloudrun', 'cloudrun2']) expect(invokers(services, name)).toEqual([`serviceAccount:${MESH_DATAPLANE}`]);
+    for (const binding of Object.values(resourcesOf(services, 'google_cloud_run_v2_service_iam_member'))) {
       expect(binding.role).toBe('roles/run.invoker');
     }
+    expect(services.data?.google_project).toEqual({ 'project-number': { project_id: PROJECT } });
+  });
+
+  test("a service is planned only once the gateway has written mesh-env's XDS_ADDR, which its launcher needs to start", () => {
+    expect((services.data?.kubernetes_resources ?? {})['mesh-env']).toEqual({
+      api_version: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'istio-system',
+      field_selector: 'metadata.name=mesh-env',
+    });
+    for (const name of ['cloudrun', 'cloudrun2']) {
+      const [precondition] = (resource(services, 'google_cloud_run_v2_service', `services_${name}`).lifecycle as {
+        precondition: { condition: string; error_message: string }[];
+      }).precondition;
+      expect(precondition.condition).toBe('${(length(try(data.kubernetes_resources.mesh-env.objects[0].data.XDS_ADDR, "")) >= 1)}');
+      expect(precondition.error_message).toMatch(/^istio-system\/mesh-env has no XDS_ADDR yet: .* Deploy cloudrun-mesh-k8s/);
+    }
+  });
+
+  test('every service is created after what its launcher needs at start: RBAC, the gateway, its IAM grants', () => {
+    // Everything a stack depends on, directly or not, is applied before it (cdktf and docs/pipelines.md order them).
+    const upstream = new Set<string>();
+    const pending = [...built.stacks['cloudrun-mesh-services'].dependencies];
+    while (pending.length > 0) {
+      const stack = pending.pop()!;
+      upstream.add(stack.node.id);
+      pending.push(...stack.dependencies);
+    }
+    const before = [...upstream].map((name) => built.json(name));
+    const found = (type: string, match: (block: Attrs) => boolean) =>
+      before.some((json) => Object.values(resourcesOf(json, type)).some(match));
+    const boundTo = (email: string, namespace: string, role: string) => (binding: Attrs) =>
+      (binding.metadata as Attrs).namespace === namespace &&
+      (binding.role_ref as Attrs).name === role &&
+      (binding.subject as Attrs[]).some((subject) => subject.kind === 'User' && subject.name === email);
+
+    for (const [name, service] of Object.entries(resourcesOf(services, 'google_cloud_run_v2_service'))) {
+      const email = (service.template as { service_account: string }).service_account;
+      const namespace = example.workloads.find((w) => `services_${w.name}` === name)!.namespace;
+      const account = Object.entries(resourcesOf(infra, 'google_service_account')).find(
+        ([, block]) => `${block.account_id as string}@${PROJECT}.iam.gserviceaccount.com` === email,
+      );
+      expect({ name, account: account?.[0] }).toEqual({ name, account: 'k8s-fortio' });
+      const needs = {
+        // GetCluster at start (pkg/gcp/gcp-kubeconfig.go).
+        clusterViewer: found('google_project_iam_member', (grant) =>
+          grant.role === 'roles/container.clusterViewer' && grant.member === `\${google_service_account.${account![0]}.member}`),
+        // Tokens of the namespace's default account (pkg/mesh/k8s_tokens.go).
+        tokens: found('kubernetes_role_binding_v1', boundTo(email, namespace, RBAC_NAME)),
+        // mesh-env in istio-system: a 403 ends the launcher (pkg/mesh/k8s_client.go).
+        meshSettings: found('kubernetes_role_binding_v1', boundTo(email, 'istio-system', 'cloudrun-mesh-autoconf')),
+        // The gate, which writes mesh-env.
+        gateway: found('kubernetes_deployment_v1', (d) => (d.metadata as Attrs).name === 'hgate'),
+      };
+      expect({ name, ...needs }).toEqual({ name, clusterViewer: true, tokens: true, meshSettings: true, gateway: true });
+    }
+    expect([...upstream].sort()).toEqual(['cloudrun-mesh', 'cloudrun-mesh-k8s']);
+    expect(built.stacks['cloudrun-mesh-routes'].dependencies.map((d) => d.node.id)).toEqual(['cloudrun-mesh-services']);
   });
 
   test('the workload namespace joins the mesh revision from config', () => {
@@ -208,7 +270,7 @@ describe('cloudrun-mesh (seed 001)', () => {
     expect(deployment.spec.template.spec.container).toEqual([
       {
         name: 'istio-proxy',
-        image: 'us-central1-docker.pkg.dev/example-project-123/krun/gate:54beb8e',
+        image: 'us-central1-docker.pkg.dev/example-project-123/krun/gate:85cf58f',
         env: [{ name: 'WORKLOAD_NAMESPACE', value_from: { field_ref: { field_path: 'metadata.namespace' } } }],
         port: [
           { name: 'tls', container_port: 15443 },
@@ -243,12 +305,17 @@ describe('cloudrun-mesh (seed 001)', () => {
     const names = (type: string) => Object.values(resourcesOf(k8s, type)).map((r) => (r.metadata as Attrs).name).sort();
     expect(names('kubernetes_cluster_role_v1')).toEqual(['autoregistration', 'discovery']);
     expect(names('kubernetes_cluster_role_binding_v1')).toEqual(['hgate-autoregistration', 'hgate-discovery']);
-    expect(names('kubernetes_role_v1')).toEqual(['gsa-example-project-123', 'hgate-default-tokens', 'hgate-service-view', 'istio-autoconf']);
+    expect(names('kubernetes_role_v1')).toEqual([
+      'cloudrun-mesh-autoconf',
+      'gsa-example-project-123',
+      'hgate-default-tokens',
+      'hgate-service-view',
+    ]);
     expect(names('kubernetes_role_binding_v1')).toEqual([
+      'cloudrun-mesh-autoconf',
       'gsa-example-project-123',
       'hgate-service-view',
       'hgate-tokens-default',
-      'istio-autoconf-all',
     ]);
     for (const binding of ['gateway_autoregistration_binding', 'gateway_discovery_binding']) {
       expect(resource(k8s, 'kubernetes_cluster_role_binding_v1', binding).subject).toEqual([
@@ -260,9 +327,15 @@ describe('cloudrun-mesh (seed 001)', () => {
       { apiGroups: [''], resources: ['configmaps'], resourceNames: ['istio-ca-root-cert', 'krun'], verbs: ['get'] },
     ]);
     // The seed grants the mesh settings to system:authenticated, which on GKE is any Google account.
-    expect(resource(k8s, 'kubernetes_role_binding_v1', 'gateway_mesh-settings_binding').subject).toEqual([
+    expect(resource(k8s, 'kubernetes_role_binding_v1', 'mesh-settings_binding').subject).toEqual([
       { kind: 'User', name: GSA, api_group: 'rbac.authorization.k8s.io' },
     ]);
+    expect(rulesOf(resource(k8s, 'kubernetes_role_v1', 'mesh-settings_role'))).toContainEqual({
+      apiGroups: [''],
+      resources: ['configmaps'],
+      resourceNames: ['mesh-env', 'env-asm-managed', 'istio-ca-root-cert', 'istio'],
+      verbs: ['get'],
+    });
   });
 
   test("istiod's port 15012 passes through the gateway", () => {
@@ -293,35 +366,35 @@ describe('cloudrun-mesh (seed 001)', () => {
     const host = 'cloudrun-urlhost.fortio.svc.cluster.local';
     const labels = { 'service.istio.io/canonical-name': 'cloudrun', 'mesh-cloudrun': 'cloudrun' };
     for (const [id, name] of [['mesh-cloudrun_url-service', 'cloudrun-urlhost'], ['mesh-cloudrun_service', 'cloudrun']]) {
-      const service = resource(k8s, 'kubernetes_service_v1', id);
-      expect(JSON.stringify(service.metadata)).toContain(name === 'cloudrun' ? '"name":"cloudrun"' : 'service-cloudrun.uri');
+      const service = resource(routes, 'kubernetes_service_v1', id);
+      expect(JSON.stringify(service.metadata)).toContain(name === 'cloudrun' ? '"name":"cloudrun"' : 'service-cloudrun.urls');
       expect(service.metadata).toMatchObject({ namespace: 'fortio', labels });
       expect(service.spec).toEqual({ selector: { app: 'cloudrun' }, port: [{ name: 'http', port: 8080, target_port: '15443' }] });
     }
-    expect(manifestOf(k8s, 'mesh-cloudrun_route')).toMatchObject({
+    expect(manifestOf(routes, 'mesh-cloudrun_route')).toMatchObject({
       metadata: { name: 'cloudrun', namespace: 'fortio', labels },
       spec: { hosts: ['cloudrun', 'cloudrun.fortio', 'cloudrun.fortio.svc'], http: [{ route: [{ destination: { host } }] }] },
     });
     // The template hard-codes `fortio` in these hosts; they follow the workload's namespace (see the variant below).
-    expect(manifestOf(k8s, 'mesh-cloudrun_destination').spec).toEqual({ host, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
-    expect(manifestOf(k8s, 'mesh-cloudrun_peer-authentication').spec).toEqual({
+    expect(manifestOf(routes, 'mesh-cloudrun_destination').spec).toEqual({ host, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
+    expect(manifestOf(routes, 'mesh-cloudrun_peer-authentication').spec).toEqual({
       selector: { matchLabels: { app: 'cloudrun' } },
       portLevelMtls: { '15003': { mode: 'STRICT' } },
     });
-    expect(manifestOf(k8s, 'mesh-cloudrun_workload-entry')).toEqual({
+    expect(manifestOf(routes, 'mesh-cloudrun_workload-entry')).toEqual({
       apiVersion: 'networking.istio.io/v1beta1',
       kind: 'WorkloadEntry',
       metadata: { name: 'cloudrun-sni', namespace: 'fortio', labels: { 'service.istio.io/canonical-name': 'cloudrun', app: 'cloudrun' } },
       spec: { serviceAccount: 'default', address: '10.128.0.50', ports: { http: 15442 } },
     });
-    expect(manifestOf(k8s, 'mesh-cloudrun_service-entry').spec).toEqual({
+    expect(manifestOf(routes, 'mesh-cloudrun_service-entry').spec).toEqual({
       hosts: [host],
       location: 'MESH_INTERNAL',
       ports: [{ number: 8080, name: 'http', protocol: 'HTTP' }],
       resolution: 'STATIC',
       workloadSelector: { labels: { app: 'cloudrun' } },
     });
-    expect(manifestOf(k8s, 'mesh-cloudrun_sidecar').spec).toEqual({
+    expect(manifestOf(routes, 'mesh-cloudrun_sidecar').spec).toEqual({
       workloadSelector: { labels: { app: 'cloudrun' } },
       ingress: [
         {
@@ -334,20 +407,37 @@ describe('cloudrun-mesh (seed 001)', () => {
     });
   });
 
-  test("the URL host is the seed's K_SERVICE: the service URL without https:// and the domain", () => {
-    const data = (k8s.data?.google_cloud_run_v2_service ?? {})['service-cloudrun'];
+  test("the URL host is the seed's K_SERVICE: the first label of the service's a.run.app URL", () => {
+    const data = (routes.data?.google_cloud_run_v2_service ?? {})['service-cloudrun'];
     expect(data).toMatchObject({ name: 'cloudrun', location: 'us-central1', project: PROJECT });
-    const name = (resource(k8s, 'kubernetes_service_v1', 'mesh-cloudrun_url-service').metadata as Attrs).name;
-    expect(name).toBe('${element(split(".", trimprefix(data.google_cloud_run_v2_service.service-cloudrun.uri, "https://")), 0)}');
+    const name = (resource(routes, 'kubernetes_service_v1', 'mesh-cloudrun_url-service').metadata as Attrs).name;
+    expect(name).toBe(
+      '${element(regex("https://([a-z0-9-]+)[.]a[.]run[.]app", join(" ", data.google_cloud_run_v2_service.service-cloudrun.urls)), 0)}',
+    );
+  });
+
+  (terraform ? test : test.skip)('the label is the a.run.app one whichever URL Cloud Run lists first (terraform console)', () => {
+    // The gate appends .a.run.app to the label (pkg/meshconnectord/snigate.go): a deterministic URL's label would not work.
+    const name = (resource(routes, 'kubernetes_service_v1', 'mesh-cloudrun_url-service').metadata as Attrs).name as string;
+    const evaluate = (urls: string[]) => {
+      const expression = name.slice(2, -1).replace('data.google_cloud_run_v2_service.service-cloudrun.urls', JSON.stringify(urls));
+      const run = spawnSync('terraform', ['console'], { input: expression, encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } });
+      return run.status === 0 ? (JSON.parse(run.stdout.trim()) as string) : `error: ${/pattern did not match/.test(run.stdout + run.stderr)}`;
+    };
+    const deterministic = `https://cloudrun-123456789012.us-central1.run.app`;
+    const hashed = 'https://cloudrun-6c3hzwsnla-uc.a.run.app';
+    expect(evaluate([deterministic, hashed])).toBe('cloudrun-6c3hzwsnla-uc');
+    expect(evaluate([hashed, deterministic])).toBe('cloudrun-6c3hzwsnla-uc');
+    expect(evaluate([deterministic])).toBe('error: true');
   });
 
   test("the seed's weighted route: myservice sends 25% to cloudrun and 75% to cloudrun2", () => {
-    const service = resource(k8s, 'kubernetes_service_v1', 'route-fortio-myservice_service');
+    const service = resource(routes, 'kubernetes_service_v1', 'route-fortio-myservice_service');
     expect(service).toMatchObject({
       metadata: { name: 'myservice', namespace: 'fortio' },
       spec: { port: [{ name: 'http', port: 8080, target_port: '15443' }] },
     });
-    expect(manifestOf(k8s, 'route-fortio-myservice_route').spec).toEqual({
+    expect(manifestOf(routes, 'route-fortio-myservice_route').spec).toEqual({
       hosts: ['myservice', 'myservice.fortio.svc'],
       http: [
         {
@@ -398,10 +488,10 @@ describe('cloudrun-mesh (seed 001)', () => {
       Sidecar,
       PeerAuthentication,
     };
-    const names = Object.keys(resourcesOf(k8s, 'kubernetes_manifest'));
-    expect(names).toHaveLength(19);
-    for (const name of names) {
-      const object = manifestOf(k8s, name);
+    const manifests = [k8s, routes].flatMap((json) => Object.keys(resourcesOf(json, 'kubernetes_manifest')).map((name) => [json, name] as const));
+    expect(manifests).toHaveLength(19);
+    for (const [json, name] of manifests) {
+      const object = manifestOf(json, name);
       const Model = models[object.kind as string];
       expect(() => new Model(object as never).validate()).not.toThrow();
     }
@@ -419,8 +509,8 @@ describe('cloudrun-mesh (seed 001)', () => {
       Sidecar: 'istio-sidecars.yaml',
       PeerAuthentication: 'istio-peerauthentications.yaml',
     };
-    for (const name of Object.keys(resourcesOf(k8s, 'kubernetes_manifest'))) {
-      const object = manifestOf(k8s, name);
+    for (const [json, name] of [k8s, routes].flatMap((j) => Object.keys(resourcesOf(j, 'kubernetes_manifest')).map((n) => [j, n] as const))) {
+      const object = manifestOf(json, name);
       const version = (object.apiVersion as string).split('/')[1];
       expect({ name, pruned: prunedFields(object, crdSchema(files[object.kind as string], version)) }).toEqual({ name, pruned: [] });
     }
@@ -431,10 +521,11 @@ describe('cloudrun-mesh variants', () => {
   test('a namespace other than fortio: every host follows it (the template hard-codes fortio)', () => {
     const built = mesh({ workloads: [workload({ namespace: 'shop' })], routes: [] });
     const k8s = built.json('cloudrun-mesh-k8s');
+    const routes = built.json('cloudrun-mesh-routes');
     const host = 'cloudrun-urlhost.shop.svc.cluster.local';
-    expect(manifestOf(k8s, 'mesh-cloudrun_destination').spec).toMatchObject({ host });
-    expect(manifestOf(k8s, 'mesh-cloudrun_service-entry').spec).toMatchObject({ hosts: [host] });
-    expect(JSON.stringify(resourcesOf(k8s, 'kubernetes_manifest'))).not.toMatch(/urlhost\.fortio|\.fortio\.svc\.cluster/);
+    expect(manifestOf(routes, 'mesh-cloudrun_destination').spec).toMatchObject({ host });
+    expect(manifestOf(routes, 'mesh-cloudrun_service-entry').spec).toMatchObject({ hosts: [host] });
+    expect(JSON.stringify(resourcesOf(routes, 'kubernetes_manifest'))).not.toMatch(/urlhost\.fortio|\.fortio\.svc\.cluster/);
     expect(resource(built.json('cloudrun-mesh'), 'google_service_account', 'k8s-shop')).toMatchObject({ account_id: 'k8s-shop' });
     // fortio still gets its namespace for the sample, without a Google account.
     expect(Object.keys(resourcesOf(k8s, 'kubernetes_namespace_v1')).sort()).toEqual(['namespace-fortio', 'namespace-shop']);
@@ -444,28 +535,30 @@ describe('cloudrun-mesh variants', () => {
   test('unauthenticated access and public ingress only with waivers, which the baseline reports', () => {
     const open = { workloads: [workload({ allowUnauthenticated: true, ingress: 'all' })], routes: [] };
     const built = mesh(open);
-    const infra = built.json('cloudrun-mesh');
-    expect(invokers(infra, 'cloudrun')).toContain('allUsers');
-    expect(runService(infra, 'cloudrun').ingress).toBe('INGRESS_TRAFFIC_ALL');
+    const services = built.json('cloudrun-mesh-services');
+    expect(invokers(services, 'cloudrun')).toContain('allUsers');
+    expect(runService(services, 'cloudrun').ingress).toBe('INGRESS_TRAFFIC_ALL');
     expect(built.baseline.violations.map((v) => `${v.ruleId} ${v.address}`).sort()).toEqual([
       'RUN-INGRESS-INTERNAL google_cloud_run_v2_service.services_cloudrun',
       'RUN-PUBLIC-INVOKER google_cloud_run_v2_service_iam_member.services_cloudrun_invoker-all-users',
     ]);
     const waived = mesh(open, [
-      { rule: 'RUN-PUBLIC-INVOKER', stack: 'cloudrun-mesh', reason: 'ssh debugging through hbone needs it (seed 001)' },
-      { rule: 'RUN-INGRESS-INTERNAL', stack: 'cloudrun-mesh', reason: 'ssh debugging from outside the VPC (seed 001)' },
+      { rule: 'RUN-PUBLIC-INVOKER', stack: 'cloudrun-mesh-services', reason: 'ssh debugging through hbone needs it (seed 001)' },
+      { rule: 'RUN-INGRESS-INTERNAL', stack: 'cloudrun-mesh-services', reason: 'ssh debugging from outside the VPC (seed 001)' },
     ]);
     expect(waived.baseline.violations).toEqual([]);
   });
 
   test('SSH_AUTH comes from Secret Manager, readable by the service account on that secret only', () => {
-    const infra = mesh({ workloads: [workload({ sshAuthorizedKeySecret: 'fortio-ssh-key' })], routes: [] }).json('cloudrun-mesh');
-    expect(envOf(runService(infra, 'cloudrun')).SSH_AUTH).toEqual({ secret_key_ref: { secret: 'fortio-ssh-key', version: 'latest' } });
-    expect(Object.values(resourcesOf(infra, 'google_secret_manager_secret_iam_member'))).toEqual([
+    const built = mesh({ workloads: [workload({ sshAuthorizedKeySecret: 'fortio-ssh-key' })], routes: [] });
+    const infra = built.json('cloudrun-mesh');
+    const services = built.json('cloudrun-mesh-services');
+    expect(envOf(runService(services, 'cloudrun')).SSH_AUTH).toEqual({ secret_key_ref: { secret: 'fortio-ssh-key', version: 'latest' } });
+    expect(Object.values(resourcesOf(services, 'google_secret_manager_secret_iam_member'))).toEqual([
       expect.objectContaining({
         secret_id: 'fortio-ssh-key',
         role: 'roles/secretmanager.secretAccessor',
-        member: 'serviceAccount:${google_service_account.k8s-fortio.email}',
+        member: `serviceAccount:${GSA}`,
       }),
     ]);
     expect(resource(infra, 'google_project_service', 'project_secretmanager')).toMatchObject({ service: 'secretmanager.googleapis.com' });
@@ -477,16 +570,18 @@ describe('cloudrun-mesh variants', () => {
       workloads: [workload({ namespace: longNamespace }), workload({ name: 'v2--checkout', namespace: 'shop' })],
       routes: [],
     });
-    const infra = built.json('cloudrun-mesh');
+    const services = built.json('cloudrun-mesh-services');
     const accountId = namespaceAccountId(longNamespace);
-    expect(accountId).toMatch(/^k8s-payments-settlement-[0-9a-f]{6}$/);
+    // Not k8s-: the launcher would take the shortened id as the namespace and never read WORKLOAD_NAMESPACE.
+    expect(accountId).toMatch(/^mesh-payments-settlemen-[0-9a-f]{6}$/);
     expect(accountId.length).toBeLessThanOrEqual(30);
-    expect(envOf(runService(infra, 'cloudrun'))).toEqual({
+    expect(launcherDefaults(`${accountId}@p.iam.gserviceaccount.com`, 'cloudrun').namespace).toBe('default');
+    expect(envOf(runService(services, 'cloudrun'))).toEqual({
       CLUSTER_NAME: 'asm-cr',
       CLUSTER_LOCATION: 'us-central1-c',
       WORKLOAD_NAMESPACE: longNamespace,
     });
-    expect(envOf(runService(infra, 'v2--checkout'))).toEqual({
+    expect(envOf(runService(services, 'v2--checkout'))).toEqual({
       CLUSTER_NAME: 'asm-cr',
       CLUSTER_LOCATION: 'us-central1-c',
       WORKLOAD_NAME: 'v2--checkout',
@@ -502,20 +597,28 @@ describe('cloudrun-mesh variants', () => {
     expect(resourcesOf(infra, 'google_compute_address')).toEqual({});
     expect(resourcesOf(k8s, 'kubernetes_deployment_v1')).not.toHaveProperty('gateway_deployment');
     expect(Object.keys(resourcesOf(k8s, 'kubernetes_cluster_role_v1'))).toEqual([]);
-    expect(manifestOf(k8s, 'mesh-cloudrun_workload-entry').spec).toMatchObject({ address: '10.128.0.60' });
+    // The launchers still need to read mesh-env, whoever installed the gate.
+    expect(resourcesOf(k8s, 'kubernetes_role_binding_v1')).toHaveProperty('mesh-settings_binding');
+    expect(manifestOf(built.json('cloudrun-mesh-routes'), 'mesh-cloudrun_workload-entry').spec).toMatchObject({ address: '10.128.0.60' });
   });
 
-  test('no public gateway, no fortio sample, in-cluster Istio without the managed data plane agent', () => {
-    const built = mesh({
-      gateway: { ...example.gateway, external: false },
-      fortio: { install: false },
-      invokers: { managedDataplane: false },
-    });
-    const infra = built.json('cloudrun-mesh');
+  test('no public gateway: the gate is given the internal address as MCON_ADDR instead of waiting for hgate forever', () => {
+    const built = mesh({ gateway: { ...example.gateway, external: false }, fortio: { install: false } });
     const k8s = built.json('cloudrun-mesh-k8s');
     expect(Object.keys(resourcesOf(k8s, 'kubernetes_service_v1'))).not.toContain('gateway_external');
     expect(Object.keys(resourcesOf(k8s, 'kubernetes_deployment_v1'))).toEqual(['gateway_deployment']);
-    expect(invokers(infra, 'cloudrun')).toEqual([`serviceAccount:${PROJECT}.svc.id.goog[istio-system/default]`]);
-    expect(infra.data?.google_project).toBeUndefined();
+    // Server-side apply of this one key: the gate keeps the keys it adds (setIfEmpty never replaces this one).
+    expect(manifestOf(k8s, 'gateway_mesh-env')).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'mesh-env', namespace: 'istio-system', labels: { 'app.kubernetes.io/part-of': 'cloudrun-mesh' } },
+      data: { MCON_ADDR: '10.128.0.50' },
+    });
+    expect(resourcesOf(k8s, 'kubernetes_config_map_v1')).toEqual({});
+    expect((k8s.output as Record<string, { value: string }>).gateway_addresses_command.value).toBe(
+      'kubectl get service internal-hgate --namespace istio-system --output wide',
+    );
+    // With the public gateway, mesh-env is the gate's alone.
+    expect(Object.keys(resourcesOf(mesh().json('cloudrun-mesh-k8s'), 'kubernetes_manifest'))).not.toContain('gateway_mesh-env');
   });
 });

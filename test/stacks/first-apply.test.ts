@@ -81,7 +81,25 @@ function secretIdOf(blocks: Map<string, Record<string, unknown>>, grant: Record<
   return String(secret ? blocks.get(secret)!.secret_id : grant.secret_id);
 }
 
-function bootRaces(json: TerraformJson): string[] {
+/** The stacks applied before `stack`: its dependencies, and theirs. */
+function upstreamOf(built: BuiltApp, stack: string): string[] {
+  const names = new Set<string>();
+  const pending = [...built.stacks[stack].dependencies];
+  while (pending.length > 0) {
+    const dependency = pending.pop()!;
+    names.add(dependency.node.id);
+    pending.push(...dependency.dependencies);
+  }
+  return [...names];
+}
+
+function bootRaces(built: BuiltApp, stack: string): string[] {
+  const json = built.json(stack);
+  const upstreamAccounts = new Set(
+    upstreamOf(built, stack).flatMap((name) =>
+      Object.values(built.json(name).resource?.google_service_account ?? {}).map((a) => `${String(a.account_id)}@${String(a.project)}.`),
+    ),
+  );
   const blocks = addressedBlocks(json);
   const closure = waitsFor(json);
   const nats = Object.keys(json.resource?.google_compute_router_nat ?? {}).map((name) => `google_compute_router_nat.${name}`);
@@ -89,9 +107,13 @@ function bootRaces(json: TerraformJson): string[] {
   for (const [address, block] of blocks) {
     const runsAs = RUNS_AS[address.split('.')[0]];
     if (!runsAs) continue;
-    const account = /\$\{(google_service_account\.[\w-]+)\.email\}/.exec(String(runsAs(block)))?.[1];
+    const runsAsText = String(runsAs(block));
+    // An account of this stack, referenced; or one of a stack applied before, by email, whose project grants are too.
+    const local = /\$\{(google_service_account\.[\w-]+)\.email\}/.exec(runsAsText)?.[1];
+    const upstream = [...upstreamAccounts].some((prefix) => runsAsText.startsWith(prefix)) ? runsAsText : undefined;
+    const account = local ?? upstream;
     if (!account) {
-      problems.push(`${address}: runs as ${String(runsAs(block))}, not as a service account of this stack`);
+      problems.push(`${address}: runs as ${runsAsText}, a service account neither of this stack nor of one applied before it`);
       continue;
     }
     // Grants to the account: IAM members whose member is this account (not grants on it, such as Workload Identity),
@@ -100,7 +122,7 @@ function bootRaces(json: TerraformJson): string[] {
     const grants = [...blocks].filter(
       ([other, grant]) =>
         /_iam_member\./.test(other) &&
-        String(grant.member).includes(`${account}.`) &&
+        String(grant.member).includes(local ? `${local}.` : `${account}`) &&
         (!other.startsWith('google_secret_manager_secret_iam_member.') || named.includes(secretIdOf(blocks, grant))),
     );
     for (const [grant] of grants) {
@@ -120,7 +142,7 @@ describe.each(variants())('first apply on a fresh project (%s config)', (_, buil
   });
 
   test.each(Object.keys(built.stacks))("%s: machines and services wait for their account's grants and Cloud NAT", (stack) => {
-    expect(bootRaces(built.json(stack))).toEqual([]);
+    expect(bootRaces(built, stack)).toEqual([]);
   });
 });
 
@@ -151,17 +173,36 @@ describe('the checks catch what they look for', () => {
   });
 
   test("a VM that boots before its account's grants and NAT", () => {
-    const json = buildApp(exampleConfig()).json('iris-mirror');
+    const built = buildApp(exampleConfig());
+    const json = built.json('iris-mirror');
     const primary = json.resource!.google_compute_instance.primary;
     const early: TerraformJson = {
       ...json,
       resource: { ...json.resource, google_compute_instance: { primary: { ...primary, depends_on: [] } } },
     };
-    expect(bootRaces(early)).toEqual([
+    expect(bootRaces({ ...built, json: (stack) => (stack === 'iris-mirror' ? early : built.json(stack)) }, 'iris-mirror')).toEqual([
       'google_compute_instance.primary: starts before google_artifact_registry_repository_iam_member.registry_vm-sa is granted to google_service_account.vm-sa',
       'google_compute_instance.primary: starts before google_project_iam_member.failover-role_vm-sa is granted to google_service_account.vm-sa',
       'google_compute_instance.primary: starts before google_secret_manager_secret_iam_member.license_vm-sa is granted to google_service_account.vm-sa',
       'google_compute_instance.primary: boots before google_compute_router_nat.network_nat exists',
+    ]);
+  });
+
+  test('a Cloud Run service whose account no earlier stack creates', () => {
+    const built = buildApp(exampleConfig());
+    const json = built.json('cloudrun-mesh-services');
+    const service = json.resource!.google_cloud_run_v2_service.services_cloudrun as { template: Record<string, unknown> };
+    const stranger: TerraformJson = {
+      ...json,
+      resource: {
+        ...json.resource,
+        google_cloud_run_v2_service: {
+          services_cloudrun: { ...service, template: { ...service.template, service_account: 'runner@example-project-123.iam.gserviceaccount.com' } },
+        },
+      },
+    };
+    expect(bootRaces({ ...built, json: (stack) => (stack === 'cloudrun-mesh-services' ? stranger : built.json(stack)) }, 'cloudrun-mesh-services')).toEqual([
+      'google_cloud_run_v2_service.services_cloudrun: runs as runner@example-project-123.iam.gserviceaccount.com, a service account neither of this stack nor of one applied before it',
     ]);
   });
 });

@@ -16,6 +16,8 @@ export const EXAMPLE_CONFIG = path.join(__dirname, '..', '..', 'config', 'exampl
 export const EXAMPLE_STACKS = [
   'cloudrun-mesh',
   'cloudrun-mesh-k8s',
+  'cloudrun-mesh-routes',
+  'cloudrun-mesh-services',
   'gke-playground',
   'ilp-connector',
   'ilp-connector-app',
@@ -135,8 +137,9 @@ export function resourcesOf(json: TerraformJson, type: string): Record<string, R
   return json.resource?.[type] ?? {};
 }
 
-/** A Cloud Run URL host as the cloudrun-mesh-k8s stack computes it from a data source, for `manifestOf`. */
-const URL_HOST = /\$\{element\(split\("\.", trimprefix\(data\.google_cloud_run_v2_service\.service-([\w-]+)\.uri, "https:\/\/"\)\), 0\)\}/g;
+/** A Cloud Run URL label as the cloudrun-mesh-routes stack computes it from a data source, for `manifestOf`. */
+const URL_HOST =
+  /\$\{element\(regex\("https:\/\/\(\[a-z0-9-\]\+\)\[\.\]a\[\.\]run\[\.\]app", join\(" ", data\.google_cloud_run_v2_service\.service-([\w-]+)\.urls\)\), 0\)\}/g;
 
 /**
  * The object of a kubernetes_manifest, written as yamldecode("<yaml>"). A Cloud Run service's URL host, read from its
