@@ -1,4 +1,3 @@
-import { Fn, Op } from 'cdktf';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { DataKubernetesResources } from '@cdktf/provider-kubernetes/lib/data-kubernetes-resources';
 import { Construct } from 'constructs';
@@ -8,6 +7,9 @@ import { GkeAccess } from '../lib/k8s/gke-access';
 import { KRUN_PORTS, launcherDefaults, MESH_ENV, meshDataplaneAgent, namespaceAccountId } from '../lib/mesh/names';
 import { CloudRunService } from '../lib/run/service';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
+
+/** The XDS address of managed Cloud Service Mesh, which the gate writes into mesh-env (krun 85cf58f, FindXDSAddr). */
+const MANAGED_XDS = 'meshconfig.googleapis.com:443';
 
 /**
  * `cloudrun-mesh-services` (seed 001): the mesh-enabled Cloud Run services and who may invoke them. Deploy after
@@ -28,11 +30,17 @@ export class CloudrunMeshServicesStack extends BlueprintStack {
       namespace: MESH_ENV.namespace,
       fieldSelector: `metadata.name=${MESH_ENV.name}`,
     });
+    // XDS_ADDR must be host:port (the gate writes ":15012" when it found no address), and a managed control plane
+    // (meshconfig.googleapis.com) also needs the tenant, without which the launcher sets up no mesh CA for Envoy.
+    const meshEnvData = `${meshEnv.fqn}.objects[0].data`;
+    const xds = `try(${meshEnvData}.XDS_ADDR, "")`;
+    const tenant = `try(${meshEnvData}.MESH_TENANT, "")`;
     const meshEnvReady = {
-      condition: Op.gte(Fn.lengthOf(Fn.try([meshEnv.interpolationForAttribute('objects[0].data.XDS_ADDR'), ''])), 1),
+      condition: `\${can(regex("^[^:]+:[0-9]+$", ${xds})) && (${xds} != "${MANAGED_XDS}" || ${tenant} != "")}`,
       errorMessage:
-        `${MESH_ENV.namespace}/${MESH_ENV.name} has no XDS_ADDR yet: the mesh connector gateway writes it once its ` +
-        'load balancers have addresses. Deploy cloudrun-mesh-k8s, check `kubectl -n istio-system get configmap mesh-env`, then plan again.',
+        `${MESH_ENV.namespace}/${MESH_ENV.name} has no usable XDS_ADDR (host:port) yet, or no MESH_TENANT beside ${MANAGED_XDS}: ` +
+        'the mesh connector gateway writes them once its load balancers have addresses. Deploy cloudrun-mesh-k8s, check ' +
+        '`kubectl -n istio-system get configmap mesh-env -o yaml`, then plan again.',
     };
     // The gate calls Cloud Run with an ID token of the mesh data plane service agent (krun 85cf58f, pkg/sts/sts.go).
     const invoker = meshDataplaneAgent(new DataGoogleProject(this, 'project-number', { projectId: this.projectId }).number);

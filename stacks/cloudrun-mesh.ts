@@ -27,6 +27,9 @@ export class CloudrunMeshStack extends BlueprintStack {
         'iam.googleapis.com',
         // On already where the cluster runs. The clusterViewer grants wait for it.
         'container.googleapis.com',
+        // The gate exchanges its Kubernetes token at STS and mints the ID token it calls Cloud Run with at IAM Credentials.
+        'sts.googleapis.com',
+        'iamcredentials.googleapis.com',
         ...(usesSecrets ? ['secretmanager.googleapis.com'] : []),
       ],
     });

@@ -162,6 +162,16 @@ export function cloudrunMeshProblems(section: unknown): CrossFieldProblem[] {
   if (root.gateway !== undefined && gateway.install !== false && gateway.image === undefined) {
     problem(['gateway', 'image'], undefined, "is required with install: the krun gate image (cmd/gate), pinned");
   }
+  // Without env-asm-managed (managed Cloud Service Mesh), the gate gives launchers istiod through the public hgate.
+  const revision = root.istioRevision ?? 'asm-managed';
+  if (gateway.external === false && typeof revision === 'string' && !revision.startsWith('asm-managed')) {
+    problem(
+      ['gateway', 'external'],
+      false,
+      `needs managed Cloud Service Mesh (istioRevision asm-managed, asm-managed-rapid or asm-managed-stable; it is ${revision}): ` +
+        'with in-cluster Istio the launchers reach istiod through the public hgate',
+    );
+  }
   const range = typeof connector.ipCidrRange === 'string' ? parseCidr(connector.ipCidrRange) : undefined;
   if (range && range.prefixLength !== 28) {
     problem(['connector', 'ipCidrRange'], connector.ipCidrRange, 'must be a /28: Serverless VPC Access takes exactly 16 addresses');

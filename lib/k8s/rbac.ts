@@ -75,6 +75,8 @@ export class NamespacedGrant extends Construct {
 
 /** A ClusterRole and a ClusterRoleBinding that grants it to `subjects`. */
 export class ClusterGrant extends Construct {
+  readonly binding: ClusterRoleBindingV1;
+
   constructor(scope: Construct, id: string, props: GrantProps) {
     super(scope, id);
     const role = new ClusterRoleV1(this, 'role', {
@@ -82,7 +84,7 @@ export class ClusterGrant extends Construct {
       rule: rules(props.rules),
       dependsOn: props.dependsOn,
     });
-    new ClusterRoleBindingV1(this, 'binding', {
+    this.binding = new ClusterRoleBindingV1(this, 'binding', {
       metadata: { name: props.bindingName ?? props.name, labels: props.labels },
       roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: props.name },
       subject: subjects(props.subjects),

@@ -1,8 +1,10 @@
+import { ITerraformDependable } from 'cdktf';
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { ServiceV1, ServiceV1SpecPort } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
 import { istio } from '../k8s/istio';
-import { KubernetesModel, ValidatedManifest } from '../k8s/manifest';
+import { ValidatedManifest } from '../k8s/manifest';
 import { ClusterGrant, NamespacedGrant, PolicyRule, RbacSubject } from '../k8s/rbac';
 import { MESH_ENV, MESH_GATEWAY } from './names';
 
@@ -21,7 +23,11 @@ const { namespace, name } = MESH_GATEWAY;
 const SELECTOR = { app: name };
 const LABELS = { 'app.kubernetes.io/part-of': 'cloudrun-mesh' };
 /** The gate's identity: its pod runs as istio-system/default. */
-const GATE: RbacSubject = { kind: 'ServiceAccount', name: MESH_GATEWAY.serviceAccount, namespace };
+const GATE: RbacSubject = {
+  kind: 'ServiceAccount',
+  name: MESH_GATEWAY.serviceAccount,
+  namespace,
+};
 const ISTIOD_HOST = 'istiod.istio-system.svc.cluster.local';
 const ALL_WRITE_VERBS = ['get', 'list', 'watch', 'update', 'patch', 'create', 'delete'];
 
@@ -37,22 +43,6 @@ const PORTS = {
 } satisfies Record<string, ServiceV1SpecPort>;
 
 /**
- * istio-system/mesh-env with only `data`, as kubernetes_manifest applies it server-side: Terraform owns these keys,
- * the gate the ones it adds (a kubernetes_config_map_v1 would remove those on the next apply).
- */
-function meshEnvSeed(data: Record<string, string>): KubernetesModel {
-  const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...MESH_ENV, labels: LABELS }, data };
-  return {
-    ...object,
-    validate: () => {
-      // The gate treats an empty value as absent and would fill it in.
-      for (const [key, value] of Object.entries(data)) if (value === '') throw new Error(`data.${key} must not be empty`);
-    },
-    toJSON: () => object,
-  };
-}
-
-/**
  * The krun "mesh connector" (hgate) in istio-system, the seed's `kubectl apply -k manifests/`: the gate Deployment, its
  * public and internal load balancers, its RBAC (it registers WorkloadEntries and reads endpoints), and the Gateway,
  * VirtualService and DestinationRule that pass istiod's port 15012 through it. The gate writes istio-system/mesh-env
@@ -63,8 +53,47 @@ export class MeshConnectorGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshConnectorGatewayProps) {
     super(scope, id);
-    this.addRbac();
-    if (!props.external) this.seedMeshEnv(props.internalAddress);
+    // The gate starts only once what it reads at start exists (krun 85cf58f, pkg/meshconnectord/snigate.go): its RBAC
+    // (a 403 ends it), the mesh-env seed, and both load balancers with their addresses (the kubernetes provider waits for
+    // a LoadBalancer's address), which it would otherwise poll for without a timeout, or write as ":15012" for good.
+    const needs: ITerraformDependable[] = this.addRbac();
+    if (!props.external) needs.push(this.seedMeshEnv(props.internalAddress));
+
+    const serviceLabels = { ...LABELS, 'topology.istio.io/network': 'hbone' };
+    if (props.external) {
+      needs.push(
+        new ServiceV1(this, 'external', {
+          metadata: { name, namespace, labels: serviceLabels },
+          spec: {
+            type: 'LoadBalancer',
+            selector: SELECTOR,
+            loadBalancerSourceRanges: props.externalSourceRanges ? [...props.externalSourceRanges] : undefined,
+            port: [PORTS.tls, PORTS.hbone, PORTS.h2r, PORTS.https, PORTS.http, PORTS.istiod],
+          },
+        }),
+      );
+    }
+    needs.push(
+      new ServiceV1(this, 'internal', {
+        metadata: {
+          name: MESH_GATEWAY.internalService,
+          namespace,
+          labels: serviceLabels,
+          annotations: {
+            'networking.gke.io/load-balancer-type': 'Internal',
+            'cloud.google.com/load-balancer-type': 'Internal',
+            // Cloud Run in other regions reaches it too.
+            'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
+          },
+        },
+        spec: {
+          type: 'LoadBalancer',
+          selector: SELECTOR,
+          loadBalancerIp: props.internalAddress,
+          port: [PORTS.tls, PORTS.tlsTunnel, PORTS.hbone, PORTS.h2r, PORTS.istiod],
+        },
+      }),
+    );
 
     this.deployment = new DeploymentV1(this, 'deployment', {
       metadata: { name, namespace, labels: LABELS },
@@ -82,49 +111,28 @@ export class MeshConnectorGateway extends Construct {
               {
                 name: 'istio-proxy',
                 image: props.image,
-                env: [{ name: 'WORKLOAD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+                env: [
+                  {
+                    name: 'WORKLOAD_NAMESPACE',
+                    valueFrom: {
+                      fieldRef: { fieldPath: 'metadata.namespace' },
+                    },
+                  },
+                ],
                 port: [
                   { name: PORTS.tls.name, containerPort: PORTS.tls.port },
                   { name: PORTS.h2r.name, containerPort: PORTS.h2r.port },
                 ],
-                resources: { requests: { cpu: '10m', memory: '512Mi' }, limits: { cpu: '4', memory: '8G' } },
+                resources: {
+                  requests: { cpu: '10m', memory: '512Mi' },
+                  limits: { cpu: '4', memory: '8G' },
+                },
               },
             ],
           },
         },
       },
-    });
-
-    const serviceLabels = { ...LABELS, 'topology.istio.io/network': 'hbone' };
-    if (props.external) {
-      new ServiceV1(this, 'external', {
-        metadata: { name, namespace, labels: serviceLabels },
-        spec: {
-          type: 'LoadBalancer',
-          selector: SELECTOR,
-          loadBalancerSourceRanges: props.externalSourceRanges ? [...props.externalSourceRanges] : undefined,
-          port: [PORTS.tls, PORTS.hbone, PORTS.h2r, PORTS.https, PORTS.http, PORTS.istiod],
-        },
-      });
-    }
-    new ServiceV1(this, 'internal', {
-      metadata: {
-        name: MESH_GATEWAY.internalService,
-        namespace,
-        labels: serviceLabels,
-        annotations: {
-          'networking.gke.io/load-balancer-type': 'Internal',
-          'cloud.google.com/load-balancer-type': 'Internal',
-          // Cloud Run in other regions reaches it too.
-          'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
-        },
-      },
-      spec: {
-        type: 'LoadBalancer',
-        selector: SELECTOR,
-        loadBalancerIp: props.internalAddress,
-        port: [PORTS.tls, PORTS.tlsTunnel, PORTS.hbone, PORTS.h2r, PORTS.istiod],
-      },
+      dependsOn: needs,
     });
 
     this.addIstiodPassthrough();
@@ -133,66 +141,106 @@ export class MeshConnectorGateway extends Construct {
   /**
    * Without the public `hgate`, the gate would wait for its address forever before it writes mesh-env (krun 85cf58f,
    * pkg/meshconnectord/snigate.go WaitService, a loop with no timeout). It skips the wait when mesh-env already has
-   * MCON_ADDR, and never replaces a value there (setIfEmpty), so this key is Terraform's and the gate fills the others.
-   * Launchers use MCON_ADDR only to reach an in-cluster istiod on port 15012, which internal-hgate serves too.
+   * MCON_ADDR, and never replaces a value there (setIfEmpty). Terraform creates the ConfigMap with that key and then
+   * leaves its data to the gate, which adds the other keys: kubernetes_manifest would plan to remove them on every run,
+   * and then fail when they are still there after apply. Launchers use MCON_ADDR only to reach an in-cluster istiod
+   * on port 15012, which internal-hgate serves too.
    */
-  private seedMeshEnv(internalAddress: string): void {
-    new ValidatedManifest(this, 'mesh-env', {
-      model: meshEnvSeed({ MCON_ADDR: internalAddress }),
+  private seedMeshEnv(internalAddress: string): ConfigMapV1 {
+    return new ConfigMapV1(this, 'mesh-env', {
+      metadata: { ...MESH_ENV, labels: LABELS },
+      data: { MCON_ADDR: internalAddress },
+      lifecycle: { ignoreChanges: ['data'] },
     });
   }
 
-  private addRbac(): void {
-    const endpointsGet: PolicyRule = { apiGroups: [''], resources: ['services', 'endpoints'], verbs: ['get'] };
+  /** The gate's RBAC, as the seed's kustomization has it; returns the bindings. */
+  private addRbac(): ITerraformDependable[] {
+    const endpointsGet: PolicyRule = {
+      apiGroups: [''],
+      resources: ['services', 'endpoints'],
+      verbs: ['get'],
+    };
     const workloadEntries: PolicyRule = {
       apiGroups: ['networking.istio.io'],
       resources: ['workloadentries', 'workloadgroups'],
       verbs: ALL_WRITE_VERBS,
     };
-    new ClusterGrant(this, 'autoregistration', {
+    const autoregistration = new ClusterGrant(this, 'autoregistration', {
       name: 'autoregistration',
       bindingName: 'hgate-autoregistration',
       labels: LABELS,
       rules: [
         endpointsGet,
         workloadEntries,
-        { apiGroups: [''], resources: ['services', 'endpoints'], verbs: ALL_WRITE_VERBS },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ALL_WRITE_VERBS },
+        {
+          apiGroups: [''],
+          resources: ['services', 'endpoints'],
+          verbs: ALL_WRITE_VERBS,
+        },
+        {
+          apiGroups: ['discovery.k8s.io'],
+          resources: ['endpointslices'],
+          verbs: ALL_WRITE_VERBS,
+        },
       ],
       subjects: [GATE],
     });
-    new ClusterGrant(this, 'discovery', {
+    const discovery = new ClusterGrant(this, 'discovery', {
       name: 'discovery',
       bindingName: 'hgate-discovery',
       labels: LABELS,
       rules: [
         endpointsGet,
         workloadEntries,
-        { apiGroups: [''], resources: ['pods', 'nodes', 'services', 'namespaces', 'endpoints'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+        {
+          apiGroups: [''],
+          resources: ['pods', 'nodes', 'services', 'namespaces', 'endpoints'],
+          verbs: ['get', 'list', 'watch'],
+        },
+        {
+          apiGroups: ['discovery.k8s.io'],
+          resources: ['endpointslices'],
+          verbs: ['get', 'list', 'watch'],
+        },
       ],
       subjects: [GATE],
     });
-    new NamespacedGrant(this, 'tokens', {
+    const tokens = new NamespacedGrant(this, 'tokens', {
       name: 'hgate-default-tokens',
       bindingName: 'hgate-tokens-default',
       namespace,
       labels: LABELS,
       rules: [
-        { apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: ['default'], verbs: ['create', 'get'] },
-        { apiGroups: [''], resources: ['configmaps'], resourceNames: ['istio-ca-root-cert', 'krun'], verbs: ['get'] },
+        {
+          apiGroups: [''],
+          resources: ['serviceaccounts/token'],
+          resourceNames: ['default'],
+          verbs: ['create', 'get'],
+        },
+        {
+          apiGroups: [''],
+          resources: ['configmaps'],
+          resourceNames: ['istio-ca-root-cert', 'krun'],
+          verbs: ['get'],
+        },
       ],
       subjects: [GATE],
     });
-    new NamespacedGrant(this, 'service-view', {
+    const serviceView = new NamespacedGrant(this, 'service-view', {
       name: 'hgate-service-view',
       namespace,
       labels: LABELS,
       rules: [
-        { apiGroups: [''], resources: ['configmaps', 'services', 'endpoints'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
+        {
+          apiGroups: [''],
+          resources: ['configmaps', 'services', 'endpoints'],
+          verbs: ['get', 'list', 'watch', 'create', 'update'],
+        },
       ],
       subjects: [GATE],
     });
+    return [autoregistration.binding, discovery.binding, tokens.binding, serviceView.binding];
   }
 
   /** istiod's XDS and CA port 15012, passed through the gateway by SNI (the seed's hgate/istio.yaml). */
@@ -204,8 +252,16 @@ export class MeshConnectorGateway extends Construct {
         spec: {
           selector: { istio: name },
           servers: [
-            { port: { number: 15012, name: 'tls-istiod', protocol: 'TLS' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] },
-            { port: { number: 15008, name: 'https', protocol: 'HTTPS' }, tls: { mode: 'ISTIO_MUTUAL' }, hosts: ['*'] },
+            {
+              port: { number: 15012, name: 'tls-istiod', protocol: 'TLS' },
+              tls: { mode: 'PASSTHROUGH' },
+              hosts: ['*'],
+            },
+            {
+              port: { number: 15008, name: 'https', protocol: 'HTTPS' },
+              tls: { mode: 'ISTIO_MUTUAL' },
+              hosts: ['*'],
+            },
           ],
         },
       }),
@@ -231,7 +287,9 @@ export class MeshConnectorGateway extends Construct {
         spec: {
           host: ISTIOD_HOST,
           // The gateway hands istiod the client's own TLS stream.
-          trafficPolicy: { portLevelSettings: [{ port: { number: 15012 }, tls: { mode: 'DISABLE' } }] },
+          trafficPolicy: {
+            portLevelSettings: [{ port: { number: 15012 }, tls: { mode: 'DISABLE' } }],
+          },
         },
       }),
     });

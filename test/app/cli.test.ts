@@ -65,7 +65,7 @@ describe('npm run synth', () => {
       `skypilot-app              9 resources  ${relative}/stacks/skypilot-app/cdk.tf.json`,
       `ilp-connector            33 resources  ${relative}/stacks/ilp-connector/cdk.tf.json`,
       `ilp-connector-app        18 resources  ${relative}/stacks/ilp-connector-app/cdk.tf.json`,
-      `cloudrun-mesh             9 resources  ${relative}/stacks/cloudrun-mesh/cdk.tf.json`,
+      `cloudrun-mesh            11 resources  ${relative}/stacks/cloudrun-mesh/cdk.tf.json`,
       `cloudrun-mesh-k8s        24 resources  ${relative}/stacks/cloudrun-mesh-k8s/cdk.tf.json`,
       `cloudrun-mesh-services    4 resources  ${relative}/stacks/cloudrun-mesh-services/cdk.tf.json`,
       `cloudrun-mesh-routes     18 resources  ${relative}/stacks/cloudrun-mesh-routes/cdk.tf.json`,

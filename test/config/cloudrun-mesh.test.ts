@@ -12,12 +12,12 @@ cloudrunMesh:
     name: asm-cr
     location: us-central1-c
   gateway:
-    image: registry.example.com/krun/gate:54beb8e
+    image: registry.example.com/krun/gate:85cf58f
     internalAddress: 10.128.0.50
   workloads:
     - name: cloudrun
       namespace: fortio
-      image: registry.example.com/krun/fortio-mesh:54beb8e
+      image: registry.example.com/krun/fortio-mesh:85cf58f
 `;
 
 /** BASE with one line replaced (the first occurrence of `from`). */
@@ -28,7 +28,7 @@ const changed = (from: string, to: string) => {
 
 const SECOND_WORKLOAD = `    - name: cloudrun2
       namespace: fortio
-      image: registry.example.com/krun/fortio-mesh:54beb8e
+      image: registry.example.com/krun/fortio-mesh:85cf58f
 `;
 
 /** BASE with a second workload and a route over both with these weights. */
@@ -59,7 +59,7 @@ describe('cloudrunMesh config', () => {
     expect(cloudrunMesh!.workloads[0]).toEqual({
       name: 'cloudrun',
       namespace: 'fortio',
-      image: 'registry.example.com/krun/fortio-mesh:54beb8e',
+      image: 'registry.example.com/krun/fortio-mesh:85cf58f',
       concurrency: 10,
       timeoutSeconds: 900,
       cpu: '1',
@@ -140,14 +140,24 @@ describe('cloudrunMesh config', () => {
   });
 
   test('the gate image is required when the gateway is installed, and pinned', () => {
-    const withoutImage = changed('    image: registry.example.com/krun/gate:54beb8e\n', '');
+    const withoutImage = changed('    image: registry.example.com/krun/gate:85cf58f\n', '');
     expect(configProblems(withoutImage)).toEqual([
       'cloudrunMesh.gateway.image: is required with install: the krun gate image (cmd/gate), pinned',
     ]);
     expect(configProblems(withoutImage.replace('  gateway:\n', '  gateway:\n    install: false\n'))).toEqual([]);
-    expect(configProblems(changed('gate:54beb8e', 'gate:latest'))).toEqual([
+    expect(configProblems(changed('gate:85cf58f', 'gate:latest'))).toEqual([
       'cloudrunMesh.gateway.image: must not use the moving tag latest (got "registry.example.com/krun/gate:latest")',
     ]);
+  });
+
+  test('no public gateway only on managed Cloud Service Mesh, whose launchers need no istiod address from hgate', () => {
+    const internalOnly = changed('    internalAddress: 10.128.0.50\n', '    internalAddress: 10.128.0.50\n    external: false\n');
+    expect(configProblems(internalOnly)).toEqual([]);
+    expect(configProblems(internalOnly + '  istioRevision: asm-1-22\n')).toEqual([
+      'cloudrunMesh.gateway.external: needs managed Cloud Service Mesh (istioRevision asm-managed, asm-managed-rapid or ' +
+        'asm-managed-stable; it is asm-1-22): with in-cluster Istio the launchers reach istiod through the public hgate (got false)',
+    ]);
+    expect(configProblems(BASE + '  istioRevision: asm-1-22\n')).toEqual([]);
   });
 
   test('the cluster, gateway address and workloads are required', () => {

@@ -161,7 +161,7 @@ describe('cloudrun-mesh (seed 001)', () => {
     expect(services.data?.google_project).toEqual({ 'project-number': { project_id: PROJECT } });
   });
 
-  test("a service is planned only once the gateway has written mesh-env's XDS_ADDR, which its launcher needs to start", () => {
+  test("a service is planned only once the gateway has written a usable mesh-env, which its launcher needs to start", () => {
     expect((services.data?.kubernetes_resources ?? {})['mesh-env']).toEqual({
       api_version: 'v1',
       kind: 'ConfigMap',
@@ -172,9 +172,32 @@ describe('cloudrun-mesh (seed 001)', () => {
       const [precondition] = (resource(services, 'google_cloud_run_v2_service', `services_${name}`).lifecycle as {
         precondition: { condition: string; error_message: string }[];
       }).precondition;
-      expect(precondition.condition).toBe('${(length(try(data.kubernetes_resources.mesh-env.objects[0].data.XDS_ADDR, "")) >= 1)}');
-      expect(precondition.error_message).toMatch(/^istio-system\/mesh-env has no XDS_ADDR yet: .* Deploy cloudrun-mesh-k8s/);
+      const data = 'data.kubernetes_resources.mesh-env.objects[0].data';
+      expect(precondition.condition).toBe(
+        `\${can(regex("^[^:]+:[0-9]+$", try(${data}.XDS_ADDR, ""))) && ` +
+          `(try(${data}.XDS_ADDR, "") != "meshconfig.googleapis.com:443" || try(${data}.MESH_TENANT, "") != "")}`,
+      );
+      expect(precondition.error_message).toMatch(/^istio-system\/mesh-env has no usable XDS_ADDR .* Deploy cloudrun-mesh-k8s/);
     }
+  });
+
+  (terraform ? test : test.skip)('the precondition, evaluated by terraform console on the mesh-env the gate may have written', () => {
+    const condition = (resource(services, 'google_cloud_run_v2_service', 'services_cloudrun').lifecycle as {
+      precondition: { condition: string }[];
+    }).precondition[0].condition;
+    const holds = (objects: unknown[]) => {
+      const expression = condition.slice(2, -1).replaceAll('data.kubernetes_resources.mesh-env.objects', `jsondecode(${JSON.stringify(JSON.stringify(objects))})`);
+      const run = spawnSync('terraform', ['console'], { input: expression, encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } });
+      expect(run.stderr).toBe('');
+      return run.stdout.trim();
+    };
+    const meshEnv = (data: Record<string, string>) => [{ metadata: { name: 'mesh-env' }, data }];
+    expect(holds([])).toBe('false'); // not written yet
+    expect(holds(meshEnv({ MCON_ADDR: '10.128.0.50' }))).toBe('false'); // only the seed
+    expect(holds(meshEnv({ XDS_ADDR: ':15012' }))).toBe('false'); // the gate found no address
+    expect(holds(meshEnv({ XDS_ADDR: 'meshconfig.googleapis.com:443' }))).toBe('false'); // managed, without the tenant
+    expect(holds(meshEnv({ XDS_ADDR: 'meshconfig.googleapis.com:443', MESH_TENANT: 'projects/123/x' }))).toBe('true');
+    expect(holds(meshEnv({ XDS_ADDR: '34.1.2.3:15012' }))).toBe('true'); // in-cluster istiod through hgate
   });
 
   test('every service is created after what its launcher needs at start: RBAC, the gateway, its IAM grants', () => {
@@ -267,6 +290,16 @@ describe('cloudrun-mesh (seed 001)', () => {
       annotations: { 'inject.istio.io/templates': 'gateway' },
     });
     expect(deployment.spec.template.spec.service_account_name).toBe('default');
+    // The gate starts after its RBAC (a 403 ends it) and both load balancers have addresses (it polls them forever).
+    expect(resource(k8s, 'kubernetes_deployment_v1', 'gateway_deployment').depends_on).toEqual([
+      'kubernetes_cluster_role_binding_v1.gateway_autoregistration_binding',
+      'kubernetes_cluster_role_binding_v1.gateway_discovery_binding',
+      'kubernetes_role_binding_v1.gateway_tokens_binding',
+      'kubernetes_role_binding_v1.gateway_service-view_binding',
+      'kubernetes_service_v1.gateway_external',
+      'kubernetes_service_v1.gateway_internal',
+    ]);
+    expect(resource(k8s, 'kubernetes_service_v1', 'gateway_internal')).not.toHaveProperty('wait_for_load_balancer');
     expect(deployment.spec.template.spec.container).toEqual([
       {
         name: 'istio-proxy',
@@ -607,18 +640,17 @@ describe('cloudrun-mesh variants', () => {
     const k8s = built.json('cloudrun-mesh-k8s');
     expect(Object.keys(resourcesOf(k8s, 'kubernetes_service_v1'))).not.toContain('gateway_external');
     expect(Object.keys(resourcesOf(k8s, 'kubernetes_deployment_v1'))).toEqual(['gateway_deployment']);
-    // Server-side apply of this one key: the gate keeps the keys it adds (setIfEmpty never replaces this one).
-    expect(manifestOf(k8s, 'gateway_mesh-env')).toEqual({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    // Created with this key, then the gate's: it adds the others, and a plan that removed them would fail after apply.
+    expect(resource(k8s, 'kubernetes_config_map_v1', 'gateway_mesh-env')).toMatchObject({
       metadata: { name: 'mesh-env', namespace: 'istio-system', labels: { 'app.kubernetes.io/part-of': 'cloudrun-mesh' } },
       data: { MCON_ADDR: '10.128.0.50' },
+      lifecycle: { ignore_changes: ['data'] },
     });
-    expect(resourcesOf(k8s, 'kubernetes_config_map_v1')).toEqual({});
+    expect(resource(k8s, 'kubernetes_deployment_v1', 'gateway_deployment').depends_on).toContain('kubernetes_config_map_v1.gateway_mesh-env');
     expect((k8s.output as Record<string, { value: string }>).gateway_addresses_command.value).toBe(
       'kubectl get service internal-hgate --namespace istio-system --output wide',
     );
     // With the public gateway, mesh-env is the gate's alone.
-    expect(Object.keys(resourcesOf(mesh().json('cloudrun-mesh-k8s'), 'kubernetes_manifest'))).not.toContain('gateway_mesh-env');
+    expect(Object.keys(resourcesOf(mesh().json('cloudrun-mesh-k8s'), 'kubernetes_config_map_v1'))).toEqual([]);
   });
 });
