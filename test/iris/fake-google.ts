@@ -22,12 +22,18 @@ interface RequestBody {
   type?: string;
 }
 
-/** Failures to inject: the next N requests matching a method and path fragment get this status. */
+/**
+ * Failures to inject: the next N requests matching a method and path fragment get this status. With `afterApply`,
+ * the request takes effect first and only its response is lost (as a timeout after the change, or a 5xx from a proxy);
+ * with `body`, the response is that text instead of the usual JSON.
+ */
 export interface Fault {
   method: string;
   pathIncludes: string;
   status: number;
   times: number;
+  afterApply?: boolean;
+  body?: string;
 }
 
 /**
@@ -44,7 +50,7 @@ export class FakeGoogle {
   readonly requests: string[] = [];
   /** Polls an operation needs before it reports DONE. */
   pollsPerOperation = 0;
-  /** Changes a peer's fingerprint right after the program reads it once, as a concurrent writer would. */
+  /** Changes an instance's fingerprint between the program's read and its write, as a concurrent writer would. */
   concurrentWriteOn?: string;
   self = '';
   private server?: http.Server;
@@ -69,17 +75,16 @@ export class FakeGoogle {
       const line = `${req.method} ${url.pathname}${url.search}`;
       this.requests.push(line);
       const fault = this.faults.find((f) => f.times > 0 && f.method === req.method && line.includes(f.pathIncludes));
-      if (fault) {
-        fault.times--;
-        return send(res, fault.status, { error: { code: fault.status, message: 'injected' } });
-      }
+      if (fault) fault.times--;
+      if (fault && !fault.afterApply) return send(res, fault.status, fault.body ?? googleError(fault.status, 'injected'));
       try {
         const [status, payload] = url.pathname.startsWith('/computeMetadata/v1/')
           ? this.metadata(req, url.pathname.slice('/computeMetadata/v1/'.length))
           : this.compute(req.method ?? 'GET', url, body ? JSON.parse(body) : undefined, req.headers.authorization);
+        if (fault) return send(res, fault.status, fault.body ?? googleError(fault.status, 'injected after the change'));
         send(res, status, payload);
       } catch (error) {
-        send(res, 500, { error: { message: String(error) } });
+        send(res, 500, googleError(500, String(error)));
       }
     });
   }
@@ -102,27 +107,28 @@ export class FakeGoogle {
     const prefix = `/compute/v1/projects/${this.project}/`;
     if (!url.pathname.startsWith(prefix)) return [404, { error: { message: 'unknown project' } }];
     const parts = url.pathname.slice(prefix.length).split('/');
+    if (parts[0] === 'aggregated' && parts[1] === 'instances' && method === 'GET') return this.aggregated(url);
     if (parts[0] === 'regions' && parts[2] === 'addresses') {
       const address = this.addresses[parts[3]];
       return address ? [200, { name: parts[3], address }] : [404, { error: { message: 'no address' } }];
     }
     if (parts[0] !== 'zones') return [404, { error: { message: 'unknown path' } }];
     const zone = parts[1];
+    if (this.downZones.has(zone)) return [503, googleError(503, `zone ${zone} is unavailable`)];
     if (parts[2] === 'operations') return this.poll(parts[3]);
     const name = parts[3];
     const instance = this.instances[name];
     if (!instance || instance.zone !== zone) return [404, { error: { message: `instance ${name} not in ${zone}` } }];
     const action = parts[4];
     if (!action && method === 'GET') {
-      const view = { name, networkInterfaces: [{ name: 'nic0', ...structuredClone(instance.nic) }] };
+      return [200, { name, networkInterfaces: [{ name: 'nic0', ...structuredClone(instance.nic) }] }];
+    }
+    if (url.searchParams.get('networkInterface') !== 'nic0') return [400, { error: { message: 'nic0 expected' } }];
+    if (action === 'updateNetworkInterface' && method === 'PATCH') {
       if (this.concurrentWriteOn === name) {
         this.concurrentWriteOn = undefined;
         instance.nic.fingerprint = this.fingerprint();
       }
-      return [200, view];
-    }
-    if (url.searchParams.get('networkInterface') !== 'nic0') return [400, { error: { message: 'nic0 expected' } }];
-    if (action === 'updateNetworkInterface' && method === 'PATCH') {
       if (!body?.aliasIpRanges || body.fingerprint !== instance.nic.fingerprint) return [412, { error: { message: 'fingerprint mismatch' } }];
       const inUse = Object.entries(this.instances).find(
         ([other, i]) =>
@@ -135,6 +141,10 @@ export class FakeGoogle {
       return this.operation(zone);
     }
     if (action === 'deleteAccessConfig' && method === 'POST') {
+      const config = url.searchParams.get('accessConfig');
+      if (!instance.nic.accessConfigs.some((c) => c.name === config)) {
+        return [400, googleError(400, `Invalid value for field 'accessConfig': '${config}'. The access config does not exist.`)];
+      }
       instance.nic.accessConfigs = instance.nic.accessConfigs.filter((c) => c.name !== url.searchParams.get('accessConfig'));
       return this.operation(zone);
     }
@@ -147,6 +157,29 @@ export class FakeGoogle {
       return this.operation(zone);
     }
     return [404, { error: { message: `unknown action ${method} ${action}` } }];
+  }
+
+  /** Zones whose API is down: instances there 503, and aggregated lists name them as unreachable. */
+  readonly downZones = new Set<string>();
+
+  /**
+   * instances.aggregatedList with `filter=name = "<name>"`, as GCE answers it: every zone of the region under
+   * `items["zones/<zone>"]`, those without a match carrying a NO_RESULTS_ON_PAGE warning.
+   */
+  private aggregated(url: URL): [number, unknown] {
+    const name = /^name = "([^"]+)"$/.exec(url.searchParams.get('filter') ?? '')?.[1];
+    if (!name) return [400, googleError(400, 'Invalid value for field filter')];
+    const zones = ['us-central1-a', 'us-central1-b', 'us-central1-c', 'us-central1-f'];
+    const items: Record<string, unknown> = {};
+    for (const zone of zones.filter((z) => !this.downZones.has(z))) {
+      const instance = this.instances[name];
+      items[`zones/${zone}`] =
+        instance && instance.zone === zone
+          ? { instances: [{ name, zone: `https://www.googleapis.com/compute/v1/projects/${this.project}/zones/${zone}` }] }
+          : { warning: { code: 'NO_RESULTS_ON_PAGE', message: 'There are no results for scope' } };
+    }
+    const unreachables = [...this.downZones].map((z) => `zones/${z}`);
+    return [200, { kind: 'compute#instanceAggregatedList', items, ...(unreachables.length ? { unreachables } : {}) }];
   }
 
   private fingerprint(): string {
@@ -174,6 +207,12 @@ export class FakeGoogle {
       status: op.pollsLeft > 0 ? 'RUNNING' : 'DONE',
     };
   }
+}
+
+/** An error body as Google APIs send it. */
+function googleError(code: number, message: string): unknown {
+  const reason = { 400: 'badRequest', 403: 'forbidden', 404: 'notFound', 429: 'rateLimitExceeded', 503: 'backendError' }[code];
+  return { error: { code, message, errors: [{ message, domain: 'global', reason: reason ?? 'backendError' }] } };
 }
 
 function send(res: http.ServerResponse, status: number, payload: unknown): void {

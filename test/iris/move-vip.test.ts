@@ -34,13 +34,13 @@ beforeEach(async () => {
 afterEach(() => google.stop());
 
 /** Runs the program for real with python3 against the fake server (async: the server lives in this process). */
-function run(args: string[] = FAST): Promise<Result> {
+function run(args: string[] = FAST, env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((resolve) => {
     execFile(
       'python3',
       [PROGRAM, ...args],
       {
-        env: { ...process.env, GCE_METADATA_HOST: host, COMPUTE_API_BASE: `http://${host}/compute/v1` },
+        env: { ...process.env, GCE_METADATA_HOST: host, COMPUTE_API_BASE: `http://${host}/compute/v1`, ...env },
         timeout: 30_000,
       },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
@@ -133,11 +133,121 @@ describe('move-vip.py (the failover program)', () => {
     expect(result.stdout).toContain('done: 10.0.0.250/32 and isc-mirror is on isc-backup-001');
   });
 
-  test('a failing API ends non-zero with the reason', async () => {
-    google.faults.push({ method: 'PATCH', pathIncludes: 'isc-backup-001/updateNetworkInterface', status: 403, times: 1 });
+  test('once the peer let go, an add that fails (the alias not yet free: 400) is tried again until it works', async () => {
+    google.faults.push({ method: 'PATCH', pathIncludes: 'isc-backup-001/updateNetworkInterface', status: 400, times: 2 });
     const result = await run();
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/add 10\.0\.0\.250\/32 to isc-backup-001: PATCH .*: HTTP 400 .*; trying again in/);
+    expect(aliases('isc-primary-001')).toEqual([]);
+    expect(aliases('isc-backup-001')).toEqual([VIP]);
+  });
+
+  test('an add that keeps failing ends at the deadline with the last error, and exits 1: the VIP is not here', async () => {
+    google.faults.push({ method: 'PATCH', pathIncludes: 'isc-backup-001/updateNetworkInterface', status: 403, times: 1000 });
+    const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^move-vip: failed: PATCH .*isc-backup-001\/updateNetworkInterface.*: HTTP 403/);
+    expect(result.stderr).toMatch(
+      /^move-vip: failed: gave up after 1s \(deadline\); last error: PATCH .*isc-backup-001\/updateNetworkInterface.*: HTTP 403/,
+    );
+    // The systemd timer on the member tries again a minute later.
+    expect(aliases('isc-backup-001')).toEqual([]);
+  });
+
+  test("the peer's zone down while the VIP is already here: exit 0 at once, nothing asked of that zone", async () => {
+    google.instances['isc-primary-001'].nic.aliasIpRanges = [];
+    google.instances['isc-backup-001'].nic.aliasIpRanges = [{ ipCidrRange: VIP }];
+    google.downZones.add('us-central1-a');
+    const result = await run();
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(google.requests.filter((r) => r.includes('us-central1-a'))).toEqual([]);
+  });
+
+  test("the peer's zone down while the peer holds the VIP: exit 1 at the deadline (its alias cannot be released)", async () => {
+    google.downZones.add('us-central1-a');
+    const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^move-vip: failed: gave up after 1s \(deadline\)/);
+    expect(aliases('isc-primary-001')).toEqual([VIP]);
+  });
+
+  test('a peer listed in the wrong zone is found by name and released there', async () => {
+    google.attributes['vip-members'] = 'isc-primary-001/us-central1-c,isc-backup-001/us-central1-b';
+    const result = await run();
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('move-vip: isc-primary-001 is in us-central1-a, not in us-central1-c as vip-members says');
+    expect(google.requests).toContain(
+      'GET /compute/v1/projects/test-project/aggregated/instances?filter=name+%3D+%22isc-primary-001%22&returnPartialSuccess=true',
+    );
+    expect(aliases('isc-primary-001')).toEqual([]);
+    expect(aliases('isc-backup-001')).toEqual([VIP]);
+  });
+
+  test('a peer that no longer exists anywhere: nothing to take, the VIP is added here', async () => {
+    delete google.instances['isc-primary-001'];
+    const result = await run();
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('isc-primary-001 does not exist (looked in every zone): nothing to take from it');
+    expect(aliases('isc-backup-001')).toEqual([VIP]);
+  });
+
+  test('a lost response after the access config moved: the 400 of the retry is recognised as done', async () => {
+    google.attributes['vip-public-address'] = 'isc-mirror';
+    google.addresses['isc-mirror'] = '203.0.113.10';
+    google.instances['isc-primary-001'].nic.accessConfigs = [{ name: 'isc-mirror', natIP: '203.0.113.10' }];
+    google.faults.push(
+      { method: 'POST', pathIncludes: 'deleteAccessConfig', status: 503, times: 1, afterApply: true },
+      { method: 'POST', pathIncludes: 'addAccessConfig', status: 503, times: 1, afterApply: true },
+    );
+    const result = await run();
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('detach isc-mirror from isc-primary-001: applied by an earlier attempt whose response was lost');
+    expect(result.stdout).toContain('attach isc-mirror (203.0.113.10) to isc-backup-001: applied by an earlier attempt whose response was lost');
+    expect(google.instances['isc-backup-001'].nic.accessConfigs).toHaveLength(1);
+  });
+
+  test('this VM missing from its zone, a body that is not JSON, a missing field: a reason, never a traceback', async () => {
+    google.faults.push({ method: 'GET', pathIncludes: 'instances/isc-backup-001', status: 404, times: 1000 });
+    const missing = await run(['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '2']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('move-vip: failed: this VM, isc-backup-001, is not in zone us-central1-b\n');
+
+    google.faults.length = 0;
+    google.faults.push({ method: 'GET', pathIncludes: 'instances/isc-backup-001', status: 200, times: 1000, body: '<html>proxy</html>' });
+    const garbled = await run(['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '2']);
+    expect(garbled.code).toBe(1);
+    expect(garbled.stderr).toMatch(/^move-vip: failed: GET .*isc-backup-001: HTTP 200 with a body that is not JSON: '<html>proxy<\/html>'\n$/);
+
+    google.faults.length = 0;
+    google.attributes['vip-public-address'] = 'isc-mirror';
+    google.faults.push({ method: 'GET', pathIncludes: 'addresses/isc-mirror', status: 200, times: 1000, body: '{}' });
+    const partial = await run();
+    expect(partial.code).toBe(1);
+    expect(partial.stderr).toBe("move-vip: failed: unexpected API response (KeyError: 'address')\n");
+    for (const result of [missing, garbled, partial]) expect(result.stderr).not.toContain('Traceback');
+  });
+
+  test('TLS and DNS errors are reported as such at once, not retried until the deadline', async () => {
+    // HTTPS to a plain HTTP port fails the TLS handshake, as a missing or wrong CA bundle fails verification.
+    const started = Date.now();
+    const tls = await run(FAST, { COMPUTE_API_BASE: `https://${host}/compute/v1` });
+    expect(tls.code).toBe(1);
+    expect(tls.stderr).toMatch(new RegExp(`^move-vip: failed: TLS error talking to ${host.replace(/\./g, '\\.')}: .*\\(is a CA bundle installed where this runs\\?\\)`));
+    const dns = await run(FAST, { COMPUTE_API_BASE: 'https://compute.invalid/compute/v1' });
+    expect(dns.code).toBe(1);
+    expect(dns.stderr).toMatch(/^move-vip: failed: DNS: cannot resolve compute\.invalid: /);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(`${tls.stdout}${dns.stdout}`).not.toContain('retrying');
+  });
+
+  test('no CA certificates where it runs: it says so before calling anything', async () => {
+    const result = await run(FAST, {
+      COMPUTE_API_BASE: 'https://compute.googleapis.com/compute/v1',
+      SSL_CERT_FILE: '/nonexistent/ca.pem',
+      SSL_CERT_DIR: '/nonexistent',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('move-vip: failed: no CA certificates for TLS here (install ca-certificates, or run this on the host)\n');
+    expect(google.requests).toEqual([]);
   });
 
   test('an API that never recovers ends at the deadline', async () => {

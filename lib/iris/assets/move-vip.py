@@ -14,13 +14,21 @@ Settings come from this VM's metadata, which Terraform writes:
 Endpoints (for tests): GCE_METADATA_HOST (host[:port] of the metadata server, as Google's libraries read it) and
 COMPUTE_API_BASE (default https://compute.googleapis.com/compute/v1).
 
-Exit codes: 0 the VIP is on this VM (moved, or already there); 1 the move failed or ran out of time;
-2 the settings are missing or wrong.
+Exit codes: 0 the VIP is on this VM (moved, or already there, whatever else failed on the way); 1 it is not, and
+the last error says why; 2 the settings are missing or wrong.
+
+What it survives: 429 and 5xx (retried with backoff), a fingerprint changed meanwhile (412: read again), slow zone
+operations (polled), a peer that no longer exists or is listed in the wrong zone (found by name), a response lost after
+the change was applied (the state is read again), and, once the peer has let go, any error adding the VIP here (tried
+again until the deadline: the VIP must not stay on neither member). It does not retry TLS or DNS errors, which a retry
+cannot fix: it says what failed instead. Anything it cannot fix, a systemd timer on each member retries a minute later.
 """
 
 import argparse
 import json
 import os
+import socket
+import ssl
 import sys
 import time
 import urllib.error
@@ -32,7 +40,15 @@ RETRYABLE = {429, 500, 502, 503, 504}
 
 
 class Failure(Exception):
-    """The move cannot complete; the message says why."""
+    """The move cannot complete; the message says why. `status` is the HTTP status when an API refused the call."""
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
+
+
+class Unfixable(Failure):
+    """A failure that waiting does not fix (TLS, DNS): reported at once, never retried."""
 
 
 class BadSettings(Exception):
@@ -57,9 +73,9 @@ class Clock:
     def remaining(self):
         return self.end - time.monotonic()
 
-    def sleep(self, seconds):
+    def sleep(self, seconds, last_error=None):
         if self.remaining() <= seconds:
-            raise Failure("gave up after %ds (deadline)" % self.seconds)
+            raise Failure("gave up after %ds (deadline)%s" % (self.seconds, "; last error: %s" % last_error if last_error else ""))
         time.sleep(seconds)
 
 
@@ -90,7 +106,14 @@ class Api:
                     return error.code, text
                 problem = "HTTP %d" % error.code
             except (urllib.error.URLError, OSError) as error:
-                problem = str(getattr(error, "reason", error))
+                reason = getattr(error, "reason", error)
+                host = urllib.parse.urlsplit(url).netloc
+                # Neither heals by waiting: a missing CA bundle or a name that does not resolve.
+                if isinstance(reason, ssl.SSLError):
+                    raise Unfixable("TLS error talking to %s: %s (is a CA bundle installed where this runs?)" % (host, reason))
+                if isinstance(reason, socket.gaierror):
+                    raise Unfixable("DNS: cannot resolve %s: %s" % (host, reason))
+                problem = str(reason)
             delay = min(self.retry_delay * (2 ** attempt), 10 * self.retry_delay)
             attempt += 1
             log("%s %s: %s; retrying in %.1fs" % (method, url, problem, delay))
@@ -115,8 +138,11 @@ class Api:
         if status == 412:
             raise Conflict(path)
         if status not in ok_statuses:
-            raise Failure("%s %s: HTTP %d %s" % (method, path, status, text.strip()[:300]))
-        return status, (json.loads(text) if text.strip() else {})
+            raise Failure("%s %s: HTTP %d %s" % (method, path, status, text.strip()[:300]), status)
+        try:
+            return status, (json.loads(text) if text.strip() else {})
+        except ValueError:
+            raise Failure("%s %s: HTTP %d with a body that is not JSON: %r" % (method, path, status, text[:200]))
 
 
 class Mover:
@@ -164,6 +190,24 @@ class Mover:
                 return nic
         raise Failure("%s has no %s" % (name, NIC))
 
+    def locate(self, name, zone):
+        """The zone the instance is in: `zone` as configured, another one found by name, or None when it is gone."""
+        status, _ = self.api.compute("GET", self.instance_path(name, zone), ok_statuses=(200, 404))
+        if status == 200:
+            return zone
+        query = urllib.parse.urlencode({"filter": 'name = "%s"' % name, "returnPartialSuccess": "true"})
+        _, listing = self.api.compute("GET", "projects/%s/aggregated/instances?%s" % (self.project, query))
+        for scope in listing.get("items", {}).values():
+            for instance in scope.get("instances", []):
+                if instance.get("name") == name:
+                    found = instance["zone"].split("/")[-1]
+                    log("%s is in %s, not in %s as vip-members says" % (name, found, zone))
+                    return found
+        if listing.get("unreachables"):
+            raise Failure("%s is not in %s, and zones %s did not answer" % (name, zone, ", ".join(listing["unreachables"])))
+        log("%s does not exist (looked in every zone): nothing to take from it" % name)
+        return None
+
     def wait(self, operation, what):
         """Polls a zone operation until DONE; fails on an operation error."""
         polls = 0
@@ -206,6 +250,9 @@ class Mover:
         return any(r.get("ipCidrRange") == self.alias for r in ranges)
 
     def remove_alias(self, peer, zone):
+        zone = self.locate(peer, zone)
+        if zone is None:
+            return
         self.set_aliases(
             peer,
             zone,
@@ -226,22 +273,48 @@ class Mover:
         _, address = self.api.compute("GET", path)
         return address["address"]
 
+    def own_nic(self):
+        nic = self.nic(self.name, self.zone)
+        if nic is None:
+            raise Failure("this VM, %s, is not in zone %s" % (self.name, self.zone))
+        return nic
+
+    def has_access_config(self, name, zone):
+        nic = self.nic(name, zone)
+        return nic is not None and any(c.get("name") == self.public_address for c in nic.get("accessConfigs", []))
+
+    def has_public_ip(self, ip):
+        return any(c.get("natIP") == ip for c in self.own_nic().get("accessConfigs", []))
+
+    def applied(self, call, done, what):
+        """Runs a POST that is not idempotent: a 400 after a retried call whose first response was lost is fine
+        when `done()` shows the change in place."""
+        try:
+            call()
+        except Failure as error:
+            if error.status != 400 or not done():
+                raise
+            log("%s: applied by an earlier attempt whose response was lost" % what)
+
     def remove_access_config(self, peer, zone):
         what = "detach %s from %s" % (self.public_address, peer)
-        nic = self.nic(peer, zone)
-        if nic is None or not any(c.get("name") == self.public_address for c in nic.get("accessConfigs", [])):
+        zone = self.locate(peer, zone)
+        if zone is None or not self.has_access_config(peer, zone):
             log("%s: already in place" % what)
             return
         path = "%s/deleteAccessConfig?%s" % (
             self.instance_path(peer, zone),
             urllib.parse.urlencode({"accessConfig": self.public_address, "networkInterface": NIC}),
         )
-        _, operation = self.api.compute("POST", path)
-        self.wait(operation, what)
+        self.applied(
+            lambda: self.wait(self.api.compute("POST", path)[1], what),
+            lambda: not self.has_access_config(peer, zone),
+            what,
+        )
 
     def add_access_config(self, ip):
         what = "attach %s (%s) to %s" % (self.public_address, ip, self.name)
-        configs = self.nic(self.name, self.zone).get("accessConfigs", [])
+        configs = self.own_nic().get("accessConfigs", [])
         if any(c.get("natIP") == ip for c in configs):
             log("%s: already in place" % what)
             return
@@ -249,22 +322,58 @@ class Mover:
             raise Failure("%s: %s already has access config %s" % (what, NIC, configs[0].get("name")))
         path = "%s/addAccessConfig?networkInterface=%s" % (self.instance_path(self.name, self.zone), NIC)
         body = {"name": self.public_address, "natIP": ip, "type": "ONE_TO_ONE_NAT"}
-        _, operation = self.api.compute("POST", path, body)
-        self.wait(operation, what)
+        self.applied(lambda: self.wait(self.api.compute("POST", path, body)[1], what), lambda: self.has_public_ip(ip), what)
+
+    def claim(self, step, what):
+        """Runs a step that puts the VIP here, again and again until the deadline: the peer has let go, so giving up
+        would leave the VIP on neither member."""
+        attempt = 0
+        while True:
+            try:
+                step()
+                return
+            except Unfixable:
+                raise
+            except Failure as error:
+                delay = min(self.api.retry_delay * (2 ** attempt), 10 * self.api.retry_delay)
+                attempt += 1
+                log("%s: %s; trying again in %.1fs" % (what, error, delay))
+                self.clock.sleep(delay, last_error=error)
+
+    def vip_here(self):
+        """Whether the VIP (and the public address, when configured) is on this VM now."""
+        if not self.has_vip(self.own_nic().get("aliasIpRanges", [])):
+            return False
+        return not self.public_address or self.has_public_ip(self.public_ip())
 
     def run(self):
         self.read_settings()
         peers = [(m, z) for m, z in sorted(self.members.items()) if m != self.name]
         log("moving %s to %s (%s); peers: %s" % (self.alias, self.name, self.zone, ", ".join(p for p, _ in peers)))
-        for peer, zone in peers:
-            self.remove_alias(peer, zone)
-        self.add_alias()
+        # An alias range is on one instance at most: when it is here, no peer has it, whatever its zone's API says.
+        if self.has_vip(self.own_nic().get("aliasIpRanges", [])):
+            log("add %s to %s: already in place" % (self.alias, self.name))
+        else:
+            for peer, zone in peers:
+                self.remove_alias(peer, zone)
+            self.claim(self.add_alias, "add %s to %s" % (self.alias, self.name))
         if self.public_address:
             ip = self.public_ip()
-            for peer, zone in peers:
-                self.remove_access_config(peer, zone)
-            self.add_access_config(ip)
+            if self.has_public_ip(ip):
+                log("attach %s (%s) to %s: already in place" % (self.public_address, ip, self.name))
+            else:
+                for peer, zone in peers:
+                    self.remove_access_config(peer, zone)
+                self.claim(lambda: self.add_access_config(ip), "attach %s to %s" % (self.public_address, self.name))
         log("done: %s%s is on %s" % (self.alias, " and %s" % self.public_address if self.public_address else "", self.name))
+
+
+def ca_bundle_missing():
+    """Whether Python's TLS finds no CA certificates (an image without ca-certificates), so HTTPS cannot work."""
+    paths = ssl.get_default_verify_paths()
+    if paths.cafile:
+        return False
+    return not (paths.capath and os.path.isdir(paths.capath) and os.listdir(paths.capath))
 
 
 def main(argv):
@@ -275,15 +384,35 @@ def main(argv):
     args = parser.parse_args(argv)
     clock = Clock(args.deadline)
     api = Api(clock, args.retry_delay)
+    if api.compute_base.startswith("https:") and ca_bundle_missing():
+        print("move-vip: failed: no CA certificates for TLS here (install ca-certificates, or run this on the host)",
+              file=sys.stderr, flush=True)
+        return 1
+    mover = Mover(api, clock, args.poll_interval)
     try:
-        Mover(api, clock, args.poll_interval).run()
+        mover.run()
     except BadSettings as error:
         print("move-vip: bad settings: %s" % error, file=sys.stderr, flush=True)
         return 2
-    except Failure as error:
-        print("move-vip: failed: %s" % error, file=sys.stderr, flush=True)
-        return 1
+    except (Failure, KeyError, TypeError) as error:
+        reason = error if isinstance(error, Failure) else "unexpected API response (%s: %s)" % (type(error).__name__, error)
+        print("move-vip: failed: %s" % reason, file=sys.stderr, flush=True)
+        return 0 if vip_here_anyway(mover, args) else 1
     return 0
+
+
+def vip_here_anyway(mover, args):
+    """After a failure: "0 means the VIP is here" holds, so look once more, with a short budget of its own."""
+    clock = Clock(min(30.0, args.deadline))
+    mover.api = Api(clock, args.retry_delay)
+    mover.clock = clock
+    try:
+        if mover.vip_here():
+            log("the VIP is on this VM all the same")
+            return True
+    except (Failure, KeyError, TypeError, AttributeError) as error:
+        log("could not check whether the VIP is here: %s" % error)
+    return False
 
 
 if __name__ == "__main__":
