@@ -133,6 +133,24 @@ describe('iris-mirror (seed 003)', () => {
     expect(resourcesOf(json, 'google_secret_manager_secret_version')).toEqual({});
   });
 
+  test("Web Gateway config: the article's CSP.conf and CSP.ini (eduard93/gcp-infra f9aa5ee), less the password", () => {
+    const primary = metadata('primary');
+    const conf = primary['iris-csp-conf'].replace(/\$\$\{/g, '${');
+    expect(conf).toContain('CSPModulePath "${ISC_PACKAGE_INSTALLDIR}/bin/"\nCSPConfigPath "${ISC_PACKAGE_INSTALLDIR}/bin/"\n');
+    expect(conf).toContain('<Location />\n    CSP On\n</Location>\n');
+    expect(conf).toContain(
+      '<Directory />\n    Options MultiViews FollowSymLinks\n    AllowOverride None\n    Require all granted\n' +
+        '    <FilesMatch "\\.(log|ini|pid|exe|so)$">\n        Require all denied\n    </FilesMatch>\n</Directory>\n',
+    );
+    const ini = primary['iris-csp-ini'];
+    expect(ini).toMatch(/^\[SYSTEM\]\nIRISCONNECT_LIBRARY_PATH=\/opt\/webgateway\/bin\n/);
+    // Kept from before, with the reason on the blueprint page: the article's *.*.*.* opens the gateway's
+    // unauthenticated management pages to everyone who reaches port 8080.
+    expect(ini).toContain('\nSystem_Manager=127.0.0.1\n');
+    expect(ini).toContain('\n[APP_PATH:/csp]\nDefault_Server=LOCAL\nAlternative_Server_0=1~~~~~~LOCAL\n');
+    expect(ini).not.toMatch(/password/i);
+  });
+
   test('members get compose, CPF merge, ZMIRROR and the failover program; the arbiter its compose only', () => {
     const primary = metadata('primary');
     const compose = parseYaml(primary['iris-compose']);
