@@ -103,6 +103,48 @@ export function cpfMerge(role: 'primary' | 'backup', deployment: IrisDeployment)
   ].join('\n');
 }
 
+/** Where startup.sh installs vip-check.sh on the members. */
+export const VIP_CHECK_PATH = '/usr/local/sbin/iris-vip-check';
+
+/**
+ * systemd units of the VIP check on a mirror member, installed by startup.sh under /etc/systemd/system: a oneshot
+ * service that runs vip-check.sh (output to the journal), and a timer that starts it a minute after the previous
+ * run ended, so two runs never overlap. `execStart` is for tests that verify the units where the script is elsewhere.
+ */
+export function vipCheckUnits(execStart: string = VIP_CHECK_PATH): { service: string; timer: string } {
+  const service = [
+    '[Unit]',
+    'Description=IRIS mirror: move the VIP here if this member is the primary and the VIP is elsewhere',
+    // The script's header says what it does and why.
+    `Documentation=file:${VIP_CHECK_PATH}`,
+    // IRIS runs in Docker; before startup.sh has deployed move-vip.py (first boot) there is nothing to run.
+    'After=docker.service',
+    'ConditionPathExists=/isc-mirror/iris/move-vip.py',
+    '',
+    '[Service]',
+    'Type=oneshot',
+    `ExecStart=${execStart}`,
+    // move-vip.py gives up after its 180 s deadline; this leaves room for the IRIS query before it.
+    'TimeoutStartSec=240',
+    'SyslogIdentifier=iris-vip-check',
+    '',
+  ].join('\n');
+  const timer = [
+    '[Unit]',
+    'Description=Every minute: is the IRIS mirror VIP on the primary?',
+    '',
+    '[Timer]',
+    'OnBootSec=1min',
+    'OnUnitInactiveSec=1min',
+    'AccuracySec=5s',
+    '',
+    '[Install]',
+    'WantedBy=timers.target',
+    '',
+  ].join('\n');
+  return { service, timer };
+}
+
 /**
  * Metadata of a VM: its startup script and the files it deploys, Terraform-escaped. `vip` holds the failover
  * program's settings for the mirror members.
@@ -121,6 +163,9 @@ export function vmMetadata(
       'iris-move-vip': readAsset(`${ASSETS}/move-vip.py`),
       'iris-csp-ini': readAsset(`${ASSETS}/CSP.ini`),
       'iris-csp-conf': readAsset(`${ASSETS}/CSP.conf`),
+      'iris-vip-check': readAsset(`${ASSETS}/vip-check.sh`),
+      'iris-vip-check-service': vipCheckUnits().service,
+      'iris-vip-check-timer': vipCheckUnits().timer,
     });
   } else if (role === 'arbiter') {
     files['iris-compose'] = arbiterCompose(deployment);

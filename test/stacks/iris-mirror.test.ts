@@ -151,6 +151,15 @@ describe('iris-mirror (seed 003)', () => {
     expect(ini).not.toMatch(/password/i);
   });
 
+  test('members get the VIP check: script, service and timer', () => {
+    const primary = metadata('primary');
+    expect(primary['iris-vip-check']).toContain('iris_primary_answer');
+    expect(primary['iris-vip-check-service']).toContain('ExecStart=/usr/local/sbin/iris-vip-check\n');
+    expect(primary['iris-vip-check-timer']).toContain('OnUnitInactiveSec=1min\n');
+    expect(primary['startup-script']).toContain('systemctl enable --now iris-vip-check.timer');
+    expect(metadata('arbiter')['iris-vip-check']).toBeUndefined();
+  });
+
   test('members get compose, CPF merge, ZMIRROR and the failover program; the arbiter its compose only', () => {
     const primary = metadata('primary');
     const compose = parseYaml(primary['iris-compose']);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Startup script of the IRIS mirror VMs (lib/iris/assets/startup.sh). Runs as root on every boot; every step is
 # idempotent. lib/iris/startup.ts puts the settings below; the files it deploys come from instance metadata
-# attributes (iris-compose, iris-cpf-merge, iris-zmirror, iris-move-vip, iris-csp-ini, iris-csp-conf).
+# attributes (iris-compose, iris-cpf-merge, iris-zmirror, iris-move-vip, iris-csp-ini, iris-csp-conf, iris-vip-check,
+# iris-vip-check-service, iris-vip-check-timer).
 set -euo pipefail
 
 # @SETTINGS@
@@ -9,6 +10,10 @@ set -euo pipefail
 readonly METADATA=http://metadata.google.internal/computeMetadata/v1
 readonly BASE=/isc-mirror
 readonly IRIS_UID=51773
+# Held while move-vip.py runs on the host, here and by iris-vip-check, so two moves never overlap.
+readonly VIP_LOCK=/run/iris-vip.lock
+# Steps that failed without stopping the rest; main exits 1 if any did.
+FAILED=()
 
 log() { printf 'iris-startup: %s\n' "$*"; }
 
@@ -99,10 +104,24 @@ set file="/iris/is-primary" open file:"WNS" use file write ##class(%SYSTEM.Mirro
 halt
 OBJECTSCRIPT
   if [ "$(cat "${BASE}/iris/is-primary" 2>/dev/null)" = 1 ]; then
-    python3 "${BASE}/iris/move-vip.py"
+    if ! flock "${VIP_LOCK}" python3 "${BASE}/iris/move-vip.py"; then
+      log "move-vip.py failed: iris-vip-check.timer tries again every minute"
+      FAILED+=("VIP claim")
+    fi
   else
     log "not the primary: the VIP stays where it is"
   fi
+}
+
+# iris-vip-check.timer runs iris-vip-check every minute: if this member is primary and the VIP is elsewhere (a move
+# that failed), it runs move-vip.py again. Installed on every boot (the files may have changed), enabled once.
+install_vip_check() {
+  write_attribute iris-vip-check /usr/local/sbin/iris-vip-check 0755 root
+  write_attribute iris-vip-check-service /etc/systemd/system/iris-vip-check.service 0644 root
+  write_attribute iris-vip-check-timer /etc/systemd/system/iris-vip-check.timer 0644 root
+  systemctl daemon-reload
+  systemctl enable --now iris-vip-check.timer
+  log "iris-vip-check.timer enabled: systemctl list-timers iris-vip-check.timer; journalctl -u iris-vip-check.service"
 }
 
 deploy_member() {
@@ -118,6 +137,8 @@ deploy_member() {
   docker compose --project-directory "${BASE}" up --detach --pull missing
   wait_for_iris
   load_zmirror
+  # Before the claim, so that the retry is in place even if this first claim fails.
+  install_vip_check
   claim_vip_if_primary
 }
 
@@ -145,6 +166,10 @@ main() {
       exit 1
       ;;
   esac
+  if [ "${#FAILED[@]}" -gt 0 ]; then
+    log "done, except: ${FAILED[*]}"
+    exit 1
+  fi
   log "done"
 }
 
