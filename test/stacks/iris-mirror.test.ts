@@ -160,6 +160,12 @@ describe('iris-mirror (seed 003)', () => {
     expect(metadata('arbiter')['iris-vip-check']).toBeUndefined();
   });
 
+  test('first boot: a one-time dnf upgrade --nobest, as the playbook did, behind a marker file', () => {
+    const script = metadata('client')['startup-script'];
+    expect(script).toContain('local marker="$${STATE}/dnf-upgraded"');
+    expect(script).toContain('dnf upgrade -y -q --nobest');
+  });
+
   test('members get compose, CPF merge, ZMIRROR and the failover program; the arbiter its compose only', () => {
     const primary = metadata('primary');
     const compose = parseYaml(primary['iris-compose']);
@@ -222,8 +228,9 @@ describe('iris-mirror startup scripts', () => {
   test('the synthesized script is the rendered one, escaped for Terraform', () => {
     const json = buildApp(config).json('iris-mirror');
     const script = (json.resource!.google_compute_instance.primary.metadata as Record<string, string>)['startup-script'];
-    expect(script.replace(/\$\$\{/g, '${')).toBe(fs.readFileSync(files.primary, 'utf8'));
+    expect(script.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{')).toBe(fs.readFileSync(files.primary, 'utf8'));
     expect(script).not.toMatch(/(^|[^$])\$\{/);
+    expect(script).not.toMatch(/(^|[^%])%\{/);
   });
 });
 

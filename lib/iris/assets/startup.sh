@@ -2,16 +2,27 @@
 # Startup script of the IRIS mirror VMs (lib/iris/assets/startup.sh). Runs as root on every boot; every step is
 # idempotent. lib/iris/startup.ts puts the settings below; the files it deploys come from instance metadata
 # attributes (iris-compose, iris-cpf-merge, iris-zmirror, iris-move-vip, iris-csp-ini, iris-csp-conf, iris-vip-check,
-# iris-vip-check-service, iris-vip-check-timer).
+# iris-vip-check-service, iris-vip-check-timer). The license comes from Secret Manager at boot and never passes
+# through metadata.
 set -euo pipefail
 
 # @SETTINGS@
 
 readonly METADATA=http://metadata.google.internal/computeMetadata/v1
-readonly BASE=/isc-mirror
+# IRIS_BASE only for tests, which run single functions in a temporary directory.
+readonly BASE="${IRIS_BASE:-/isc-mirror}"
 readonly IRIS_UID=51773
+# Marker files of one-time steps (the first boot's package upgrade).
+readonly STATE=/var/lib/iris-startup
 # Held while move-vip.py runs on the host, here and by iris-vip-check, so two moves never overlap.
 readonly VIP_LOCK=/run/iris-vip.lock
+# How long the first boot waits, in all, for what apply cannot order: IAM grants propagating (up to a few minutes),
+# a license version you add after apply, images you push after apply. Override for tests only.
+readonly BOOT_RETRY_SECONDS="${IRIS_BOOT_RETRY_SECONDS:-900}"
+
+WORK=$(mktemp -d)
+readonly WORK
+trap 'rm -rf "${WORK}"' EXIT
 # Steps that failed without stopping the rest; main exits 1 if any did.
 FAILED=()
 
@@ -24,6 +35,60 @@ access_token() {
     python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
 }
 
+# with_retry WHAT COMMAND...: runs COMMAND until it succeeds, pausing 10, 20, 40, 60, 60... seconds in between, for
+# up to BOOT_RETRY_SECONDS of pauses in all. COMMAND logs what is missing and how to fix it; this logs the attempt.
+with_retry() {
+  local what=$1 attempt=1 pause=10 waited=0
+  shift
+  until "$@"; do
+    if [ "${waited}" -ge "${BOOT_RETRY_SECONDS}" ]; then
+      log "${what}: giving up after ${attempt} attempts over ${waited}s; fix the cause above, then reset this VM"
+      return 1
+    fi
+    log "${what}: attempt ${attempt} failed; trying again in ${pause}s"
+    sleep "${pause}"
+    waited=$((waited + pause))
+    attempt=$((attempt + 1))
+    pause=$((pause * 2 > 60 ? 60 : pause * 2))
+  done
+}
+
+# read_secret SECRET FILE HINT: the latest version of SECRET (projects/<p>/secrets/<id>) into FILE. On failure it
+# logs what is missing, with HINT for a missing version, and returns 1 (for with_retry). The access token goes to
+# curl on stdin (--config -), not on its command line.
+read_secret() {
+  local secret=$1 file=$2 hint=$3 token status problem
+  if ! token=$(access_token); then
+    log "${secret}: no access token from the metadata server"
+    return 1
+  fi
+  status=$(printf 'header = "Authorization: Bearer %s"\n' "${token}" |
+    curl -sS --config - -o "${WORK}/response" -w '%{http_code}' \
+      "https://secretmanager.googleapis.com/v1/${secret}/versions/latest:access") || status=000
+  if [ "${status}" = 200 ]; then
+    python3 -c 'import base64, json, sys; sys.stdout.buffer.write(base64.b64decode(json.load(sys.stdin)["payload"]["data"]))' \
+      <"${WORK}/response" >"${file}" && rm -f "${WORK}/response"
+    return
+  fi
+  problem=$(python3 -c 'import json, sys; e = json.load(sys.stdin)["error"]; print(e["status"], "-", e["message"])' \
+    <"${WORK}/response" 2>/dev/null) || problem="no error details"
+  rm -f "${WORK}/response"
+  case "${status}" in
+    403) log "${secret}: HTTP 403 (${problem}): the VM's service account may not read it yet; IAM grants can take a few minutes to propagate after apply" ;;
+    404) log "${secret}: HTTP 404 (${problem}): it has no version yet; ${hint}" ;;
+    400)
+      if [[ "${problem}" == FAILED_PRECONDITION* ]]; then
+        log "${secret}: HTTP 400 (${problem}): its latest version is disabled or destroyed; ${hint}"
+      else
+        log "${secret}: HTTP 400 (${problem})"
+      fi
+      ;;
+    000) log "${secret}: Secret Manager unreachable (DNS, Cloud NAT or Private Google Access)" ;;
+    *) log "${secret}: HTTP ${status} (${problem})" ;;
+  esac
+  return 1
+}
+
 # write_attribute ATTRIBUTE FILE MODE OWNER: a metadata attribute into a file, replaced atomically.
 write_attribute() {
   local tmp
@@ -31,6 +96,24 @@ write_attribute() {
   metadata "instance/attributes/$1" >"${tmp}"
   install -D -m "$3" -o "$4" -g "$4" "${tmp}" "$2"
   rm -f "${tmp}"
+}
+
+# The article's playbook upgraded every package first (dnf, nobest). Once, on the first boot: later boots must not
+# change packages under a running mirror. --nobest as the playbook had it, so that an update candidate that cannot
+# be installed (its case: python3-policycoreutils) is skipped instead of failing the upgrade. A failed upgrade does
+# not stop the boot; it runs again on the next one. A new kernel takes effect at the next reboot.
+upgrade_packages_once() {
+  local marker="${STATE}/dnf-upgraded"
+  [ -e "${marker}" ] && return 0
+  command -v dnf >/dev/null 2>&1 || return 0
+  log "first boot: dnf upgrade --nobest (the article's playbook)"
+  if dnf upgrade -y -q --nobest; then
+    install -d -m 0755 "${STATE}"
+    date -u +%FT%TZ >"${marker}"
+    log "packages upgraded"
+  else
+    log "dnf upgrade failed; it runs again on the next boot"
+  fi
 }
 
 configure_sshd() {
@@ -56,22 +139,44 @@ install_docker() {
     dnf install -y -q docker-ce docker-ce-cli containerd.io docker-compose-plugin
   fi
   systemctl enable --now docker
-  access_token | docker login --username oauth2accesstoken --password-stdin "https://${REGISTRY_HOST}" >/dev/null
-  log "docker ready, logged in to ${REGISTRY_HOST} as the VM's service account"
+  log "docker ready"
+}
+
+compose() { docker compose --project-directory "${BASE}" "$@"; }
+
+# One pull attempt: log in to the registry as the VM's service account (a fresh token each time), pull every image
+# of the compose file.
+pull_attempt() {
+  if ! access_token | docker login --username oauth2accesstoken --password-stdin "https://${REGISTRY_HOST}" >/dev/null; then
+    log "cannot log in to ${REGISTRY_HOST} as the VM's service account"
+    return 1
+  fi
+  if ! compose pull --quiet; then
+    log "cannot pull $(compose config --images | tr '\n' ' ')from ${REGISTRY_HOST}: push them (see the blueprint's Deploy steps), or wait for the VM account's roles/artifactregistry.reader to propagate"
+    return 1
+  fi
+}
+
+# Pulls only when an image is missing, so later boots start from local images even if the registry is unreachable.
+pull_images() {
+  local image missing=0
+  for image in $(compose config --images); do
+    docker image inspect "${image}" >/dev/null 2>&1 || missing=1
+  done
+  [ "${missing}" = 0 ] && return 0
+  with_retry "pulling images" pull_attempt
+  log "images pulled from ${REGISTRY_HOST}"
 }
 
 fetch_license() {
-  local token tmp
-  token=$(access_token)
-  tmp=$(mktemp)
-  curl -fsS -H "Authorization: Bearer ${token}" \
-    "https://secretmanager.googleapis.com/v1/${LICENSE_SECRET}/versions/latest:access" |
-    python3 -c 'import base64, json, sys; sys.stdout.buffer.write(base64.b64decode(json.load(sys.stdin)["payload"]["data"]))' \
-      >"${tmp}"
-  install -m 0400 -o "${IRIS_UID}" -g "${IRIS_UID}" "${tmp}" "${BASE}/iris/iris.key"
-  rm -f "${tmp}"
+  with_retry "IRIS license" read_secret "${LICENSE_SECRET}" "${WORK}/iris.key" \
+    "add the key: gcloud secrets versions add ${LICENSE_SECRET##*/} --data-file=iris.key --project=$(project_of "${LICENSE_SECRET}")"
+  install -m 0400 -o "${IRIS_UID}" -g "${IRIS_UID}" "${WORK}/iris.key" "${BASE}/iris/iris.key"
+  rm -f "${WORK}/iris.key"
   log "license key fetched from ${LICENSE_SECRET}"
 }
+
+project_of() { local rest=${1#projects/}; printf '%s' "${rest%%/*}"; }
 
 wait_for_iris() {
   local attempt
@@ -134,7 +239,8 @@ deploy_member() {
   write_attribute iris-csp-ini "${BASE}/webgateway/CSP.ini" 0644 root
   write_attribute iris-csp-conf "${BASE}/webgateway/CSP.conf" 0644 root
   fetch_license
-  docker compose --project-directory "${BASE}" up --detach --pull missing
+  pull_images
+  compose up --detach --pull never
   wait_for_iris
   load_zmirror
   # Before the claim, so that the retry is in place even if this first claim fails.
@@ -145,11 +251,13 @@ deploy_member() {
 deploy_arbiter() {
   install -d -m 0755 "${BASE}"
   write_attribute iris-compose "${BASE}/docker-compose.yml" 0644 root
-  docker compose --project-directory "${BASE}" up --detach --pull missing
+  pull_images
+  compose up --detach --pull never
 }
 
 main() {
   log "role ${ROLE}"
+  upgrade_packages_once
   configure_sshd
   case "${ROLE}" in
     primary | backup)
@@ -173,4 +281,7 @@ main() {
   log "done"
 }
 
-main "$@"
+# Tests source this file with IRIS_STARTUP_LIBRARY=1 to run single functions against stub commands.
+if [ "${IRIS_STARTUP_LIBRARY:-}" != 1 ]; then
+  main "$@"
+fi
