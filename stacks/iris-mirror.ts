@@ -9,7 +9,7 @@ import { IrisDeployment, IrisRole, vmMetadata } from '../lib/iris/startup';
 import { Vpc } from '../lib/network/vpc';
 import { ProjectSetup } from '../lib/project/project';
 import { DockerRepository } from '../lib/registry/docker-repository';
-import { ExternalSecret } from '../lib/secrets/secret';
+import { ExternalSecret, GeneratedPassword } from '../lib/secrets/secret';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 import { Vm } from '../lib/vm/instance';
 
@@ -112,6 +112,17 @@ export class IrisMirrorStack extends BlueprintStack {
     const license = new ExternalSecret(this, 'license', { project: projectId, secretId: section.licenseSecretId });
     const licenseGrant = license.grantAccessor('vm-sa', account.member);
 
+    // The Web Gateway logs in to IRIS as CSPSystem. Its password is generated here and kept in Secret Manager; each
+    // member reads it at boot (this secret only), sets it in IRIS and writes it into CSP.ini, so it is in neither the
+    // repository nor the VMs' metadata. 32 letters and digits: the most IRIS's default password pattern (3.32ANP) allows.
+    const cspPasswordSecretId = `${name}-cspsystem-password`;
+    const cspPassword = new GeneratedPassword(this, 'csp-password', {
+      project: projectId,
+      secretId: cspPasswordSecretId,
+      length: 32,
+    });
+    const cspPasswordGrant = cspPassword.grantAccessor('vm-sa', account.member);
+
     const publicVip = section.vip.public
       ? new ComputeAddress(this, 'public-vip', {
           name: PUBLIC_VIP_NAME,
@@ -132,6 +143,7 @@ export class IrisMirrorStack extends BlueprintStack {
       names: { primary: vms.primary.name, backup: vms.backup.name, arbiter: vms.arbiter.name, client: vms.client.name },
       sshPort: section.sshPort,
       licenseSecret: `projects/${this.projectId}/secrets/${section.licenseSecretId}`,
+      cspPasswordSecret: `projects/${this.projectId}/secrets/${cspPasswordSecretId}`,
     };
     const vipSettings: Record<string, string> = {
       'vip-alias-range': section.vip.alias,
@@ -140,8 +152,9 @@ export class IrisMirrorStack extends BlueprintStack {
     };
     // On the first boot, right after creation, startup.sh on the members and the arbiter installs Docker from
     // download.docker.com (through NAT) and pulls from the registry as the VM's account; the members also read the
-    // license and the primary claims the VIP (move-vip.py). The bastion shares the account and waits with them.
-    const firstBootNeeds = [failoverGrant, readerGrant, licenseGrant, vpc.nat!];
+    // license and the CSPSystem password (whose version Terraform adds, so it must exist first) and the primary
+    // claims the VIP (move-vip.py). The bastion shares the account and waits with them.
+    const firstBootNeeds = [failoverGrant, readerGrant, licenseGrant, cspPasswordGrant, cspPassword.version, vpc.nat!];
     const vmOf: Partial<Record<IrisRole, Vm>> = {};
     for (const role of ['primary', 'backup', 'arbiter', 'client'] as const) {
       const vm = vms[role];
@@ -187,6 +200,11 @@ export class IrisMirrorStack extends BlueprintStack {
       'Run on the bastion: 200 while some member is primary and holds the VIP',
     );
     this.addOutput('image_registry', registry.url, 'Push iris, webgateway and arbiter images here');
+    this.addOutput(
+      'cspsystem_password_command',
+      cspPassword.readCommand,
+      "Prints the password of IRIS's CSPSystem user, with which the Web Gateway logs in",
+    );
     if (publicVip) this.addOutput('public_vip', publicVip.address, 'Public VIP, moved with the private one');
   }
 

@@ -13,6 +13,11 @@ export interface IrisDeployment {
   readonly sshPort: number;
   /** `projects/<project>/secrets/<id>` holding the IRIS license key. */
   readonly licenseSecret: string;
+  /**
+   * `projects/<project>/secrets/<id>` holding the password of IRIS's CSPSystem user, with which the Web Gateway logs
+   * in. The members read it at boot, set it in IRIS and write it into CSP.ini: it is never in metadata.
+   */
+  readonly cspPasswordSecret: string;
 }
 
 const ASSETS = 'lib/iris/assets';
@@ -40,6 +45,7 @@ export function startupScript(role: IrisRole, deployment: IrisDeployment): strin
       SSH_PORT: deployment.sshPort,
       REGISTRY_HOST: deployment.registry.split('/')[0],
       LICENSE_SECRET: deployment.licenseSecret,
+      CSP_PASSWORD_SECRET: deployment.cspPasswordSecret,
     }),
   );
 }
@@ -103,6 +109,20 @@ export function cpfMerge(role: 'primary' | 'backup', deployment: IrisDeployment)
   ].join('\n');
 }
 
+/**
+ * CSP.ini without its password: startup.sh adds `Password=` after the one `Username=CSPSystem` line, from Secret
+ * Manager, on the VM. A password in the file would end up in metadata and the Terraform state.
+ */
+export function cspIniTemplate(): string {
+  const text = readAsset(`${ASSETS}/CSP.ini`);
+  const lines = text.split('\n');
+  if (lines.some((line) => /^Password=/i.test(line))) throw new Error(`${ASSETS}/CSP.ini must not hold a Password`);
+  if (lines.filter((line) => line === 'Username=CSPSystem').length !== 1) {
+    throw new Error(`${ASSETS}/CSP.ini needs exactly one Username=CSPSystem line: startup.sh puts the password after it`);
+  }
+  return text;
+}
+
 /** Where startup.sh installs vip-check.sh on the members. */
 export const VIP_CHECK_PATH = '/usr/local/sbin/iris-vip-check';
 
@@ -161,7 +181,7 @@ export function vmMetadata(
       'iris-cpf-merge': cpfMerge(role, deployment),
       'iris-zmirror': readAsset(`${ASSETS}/ZMIRROR.mac`),
       'iris-move-vip': readAsset(`${ASSETS}/move-vip.py`),
-      'iris-csp-ini': readAsset(`${ASSETS}/CSP.ini`),
+      'iris-csp-ini': cspIniTemplate(),
       'iris-csp-conf': readAsset(`${ASSETS}/CSP.conf`),
       'iris-vip-check': readAsset(`${ASSETS}/vip-check.sh`),
       'iris-vip-check-service': vipCheckUnits().service,

@@ -60,7 +60,7 @@ describe('npm run synth', () => {
       `config ${EXAMPLE_CONFIG}: project example-project-123, region us-central1, environment example`,
       `state-bootstrap           1 resources  ${relative}/stacks/state-bootstrap/cdk.tf.json`,
       `gke-playground           12 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
-      `iris-mirror              23 resources  ${relative}/stacks/iris-mirror/cdk.tf.json`,
+      `iris-mirror              27 resources  ${relative}/stacks/iris-mirror/cdk.tf.json`,
       `skypilot                 28 resources  ${relative}/stacks/skypilot/cdk.tf.json`,
       `skypilot-app              9 resources  ${relative}/stacks/skypilot-app/cdk.tf.json`,
       `ilp-connector            33 resources  ${relative}/stacks/ilp-connector/cdk.tf.json`,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { IrisDeployment, startupScript } from '../../lib/iris/startup';
+import { cspIniTemplate, IrisDeployment, startupScript } from '../../lib/iris/startup';
 
 // Functions of the rendered startup.sh run for real with bash (sourced with IRIS_STARTUP_LIBRARY=1, so main does not
 // run), against stub `curl`, `docker` and `sleep` on PATH that record what they were asked. python3 is the real one.
@@ -14,7 +14,9 @@ const deployment: IrisDeployment = {
   names: { primary: 'isc-primary-001', backup: 'isc-backup-001', arbiter: 'isc-arbiter-001', client: 'isc-client-001' },
   sshPort: 2180,
   licenseSecret: 'projects/example-project-123/secrets/iris-license',
+  cspPasswordSecret: 'projects/example-project-123/secrets/isc-mirror-cspsystem-password',
 };
+const PASSWORD = 'Abc123def456GHI789jkl012MNO345pq';
 
 /**
  * Stub curl. Metadata reads (-H Metadata-Flavor) answer a token or an attribute from $ATTRIBUTES/<name>. Secret
@@ -55,6 +57,11 @@ case "$args" in
   *"pull --quiet")
     n=$(( $(cat "$WORK_DIR/pulls" 2>/dev/null || echo 0) + 1 )); echo "$n" >"$WORK_DIR/pulls"
     [ "$n" -gt "\${PULL_FAILURES:-0}" ]; exit ;;
+  "exec -i iris iris session IRIS -U %SYS")
+    input=$(cat)
+    printf 'session input: %s\\n' "$input" >>"$CALLS"
+    [ -n "$SESSION_RESULT" ] && printf '%s' "$SESSION_RESULT" >"$IRIS_BASE/iris/cspsystem.result"
+    exit 0 ;;
 esac
 exit 1
 `;
@@ -82,6 +89,7 @@ beforeEach(() => {
   fs.writeFileSync(path.join(dir, 'bin', 'docker'), STUB_DOCKER, { mode: 0o755 });
   fs.writeFileSync(path.join(dir, 'bin', 'sleep'), STUB_SLEEP, { mode: 0o755 });
   fs.writeFileSync(path.join(dir, 'calls'), '');
+  fs.writeFileSync(path.join(dir, 'attributes', 'iris-csp-ini'), cspIniTemplate());
   script = path.join(dir, 'startup.sh');
   fs.writeFileSync(script, startupScript('primary', deployment));
 });
@@ -178,6 +186,22 @@ describe('startup.sh at first boot: secrets that are not readable yet', () => {
     const result = run('echo "$BOOT_RETRY_SECONDS"');
     expect(result.stdout).toBe('900\n');
   });
+
+  test('CSPSystem password: read into the shell, checked, the hint names Terraform for a missing version', () => {
+    responses([404, error(404, 'NOT_FOUND', 'no version')], [200, secretBody(PASSWORD)]);
+    const result = run('fetch_csp_password; printf "password=%s\\n" "$CSP_PASSWORD"');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('it has no version yet; Terraform adds it (google_secret_manager_secret_version)');
+    expect(result.stdout).toContain(`password=${PASSWORD}\n`);
+    expect(result.stdout.split(PASSWORD)).toHaveLength(2);
+  });
+
+  test('CSPSystem password with characters it should not have: refused', () => {
+    responses([200, secretBody('a b"c')]);
+    const result = run('fetch_csp_password');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('expected 8-32 letters and digits; not using it');
+  });
 });
 
 describe('startup.sh at first boot: images not pushed yet', () => {
@@ -202,5 +226,65 @@ describe('startup.sh at first boot: images not pushed yet', () => {
     const result = run('pull_images', { IMAGES_PRESENT: '1' });
     expect(result.code).toBe(0);
     expect(result.calls.filter((call) => /docker (login|.*pull)/.test(call))).toEqual([]);
+  });
+});
+
+describe('startup.sh: the CSPSystem password in IRIS and in CSP.ini', () => {
+  test('IRIS reads the password from stdin (read pw): it is on no command line', () => {
+    const result = run(`CSP_PASSWORD=${PASSWORD}; set_cspsystem_password`, { SESSION_RESULT: 'OK' });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const argv = result.calls.filter((call) => call.startsWith('docker '));
+    expect(argv).toEqual(['docker exec -i iris iris session IRIS -U %SYS']);
+    const input = result.calls.slice(result.calls.findIndex((call) => call.startsWith('session input: ')));
+    expect(input.slice(0, 3)).toEqual([
+      'session input: read pw',
+      PASSWORD,
+      'set p("Password")=pw,p("ChangePassword")=0,p("PasswordNeverExpires")=1,p("Enabled")=1',
+    ]);
+    expect(input.join('\n')).toContain('##class(Security.Users).Modify("CSPSystem",.p)');
+    expect(result.stdout).toBe('iris-startup: CSPSystem password set in IRIS\n');
+    expect(result.stdout).not.toContain(PASSWORD);
+    expect(fs.readdirSync(path.join(dir, 'base', 'iris'))).toEqual([]);
+  });
+
+  test('IRIS reports an error: logged (without the password), the boot carries on and ends failed', () => {
+    const result = run(`CSP_PASSWORD=${PASSWORD}; set_cspsystem_password; echo "failed: \${FAILED[*]}"`, {
+      SESSION_RESULT: 'ERROR #845: User CSPSystem does not exist',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "could not set CSPSystem's password in IRIS (ERROR #845: User CSPSystem does not exist): the Web Gateway cannot log in",
+    );
+    expect(result.stdout).toContain('failed: CSPSystem password');
+    expect(result.stdout).not.toContain(PASSWORD);
+  });
+
+  test('CSP.ini: the password right after Username=CSPSystem, the rest as the template', () => {
+    const result = run(`CSP_PASSWORD=${PASSWORD}; render_csp_ini "$ATTRIBUTES/iris-csp-ini"`);
+    expect(result.code).toBe(0);
+    const template = cspIniTemplate();
+    expect(result.stdout).toBe(`${template.replace('Username=CSPSystem\n', `Username=CSPSystem\nPassword=${PASSWORD}\n`)}`);
+  });
+
+  // install -o root needs root.
+  (process.getuid?.() === 0 ? test : test.skip)('CSP.ini written once, 0600; unchanged on the next boot, so the gateway is not recreated', () => {
+    const ini = path.join(dir, 'base', 'webgateway', 'CSP.ini');
+    const first = run(`CSP_PASSWORD=${PASSWORD}; write_csp_ini && echo changed || echo same`);
+    expect(first.stdout).toBe('changed\n');
+    expect(fs.statSync(ini).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(ini, 'utf8')).toContain(`Username=CSPSystem\nPassword=${PASSWORD}\n`);
+    const second = run(`CSP_PASSWORD=${PASSWORD}; write_csp_ini && echo changed || echo same`);
+    expect(second.stdout).toBe('same\n');
+    const rotated = run(`CSP_PASSWORD=Other123; write_csp_ini && echo changed || echo same`);
+    expect(rotated.stdout).toBe('changed\n');
+  });
+
+  test('CSP.ini template unreadable: status 2, the old file stays', () => {
+    const ini = path.join(dir, 'base', 'webgateway', 'CSP.ini');
+    fs.writeFileSync(ini, 'old');
+    fs.rmSync(path.join(dir, 'attributes', 'iris-csp-ini'));
+    const result = run(`CSP_PASSWORD=${PASSWORD}; write_csp_ini || echo "status $?"`);
+    expect(result.stdout).toContain('status 2\n');
+    expect(fs.readFileSync(ini, 'utf8')).toBe('old');
   });
 });

@@ -183,6 +183,7 @@ describe('the checks catch what they look for', () => {
     expect(bootRaces({ ...built, json: (stack) => (stack === 'iris-mirror' ? early : built.json(stack)) }, 'iris-mirror')).toEqual([
       'google_compute_instance.primary: starts before google_artifact_registry_repository_iam_member.registry_vm-sa is granted to google_service_account.vm-sa',
       'google_compute_instance.primary: starts before google_project_iam_member.failover-role_vm-sa is granted to google_service_account.vm-sa',
+      'google_compute_instance.primary: starts before google_secret_manager_secret_iam_member.csp-password_vm-sa is granted to google_service_account.vm-sa',
       'google_compute_instance.primary: starts before google_secret_manager_secret_iam_member.license_vm-sa is granted to google_service_account.vm-sa',
       'google_compute_instance.primary: boots before google_compute_router_nat.network_nat exists',
     ]);

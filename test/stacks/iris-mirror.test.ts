@@ -118,8 +118,18 @@ describe('iris-mirror (seed 003)', () => {
     expect(onlyResource(json, 'google_artifact_registry_repository_iam_member')).toMatchObject({
       role: 'roles/artifactregistry.reader',
     });
-    expect(onlyResource(json, 'google_secret_manager_secret_iam_member')).toMatchObject({
-      role: 'roles/secretmanager.secretAccessor',
+    // Secret access: on the license and the CSPSystem password secrets only, each granted to the VM account.
+    expect(resourcesOf(json, 'google_secret_manager_secret_iam_member')).toEqual({
+      'license_vm-sa': expect.objectContaining({
+        role: 'roles/secretmanager.secretAccessor',
+        secret_id: '${google_secret_manager_secret.license.secret_id}',
+        member: '${google_service_account.vm-sa.member}',
+      }),
+      'csp-password_vm-sa': expect.objectContaining({
+        role: 'roles/secretmanager.secretAccessor',
+        secret_id: '${google_secret_manager_secret.csp-password.secret_id}',
+        member: '${google_service_account.vm-sa.member}',
+      }),
     });
     expect(onlyResource(json, 'google_artifact_registry_repository')).toMatchObject({
       repository_id: 'intersystems',
@@ -129,8 +139,48 @@ describe('iris-mirror (seed 003)', () => {
   });
 
   test('no license value anywhere: the secret exists, its versions are added outside Terraform', () => {
-    expect(onlyResource(json, 'google_secret_manager_secret')).toMatchObject({ secret_id: 'iris-license' });
-    expect(resourcesOf(json, 'google_secret_manager_secret_version')).toEqual({});
+    expect(resourcesOf(json, 'google_secret_manager_secret').license).toMatchObject({ secret_id: 'iris-license' });
+    expect(Object.keys(resourcesOf(json, 'google_secret_manager_secret_version'))).toEqual(['csp-password_version']);
+  });
+
+  test('CSPSystem password: generated, kept in Secret Manager, only a reference to it anywhere else', () => {
+    expect(resourcesOf(json, 'google_secret_manager_secret')['csp-password']).toMatchObject({
+      secret_id: 'isc-mirror-cspsystem-password',
+    });
+    expect(onlyResource(json, 'random_password')).toMatchObject({ length: 32, special: false });
+    expect(onlyResource(json, 'google_secret_manager_secret_version')).toMatchObject({
+      secret: '${google_secret_manager_secret.csp-password.id}',
+      secret_data: '${random_password.csp-password_value.result}',
+    });
+    // The value is referenced once, by the secret version: not in metadata, outputs or anything else.
+    const text = JSON.stringify(json);
+    expect(text.match(/random_password\.[\w-]+\.result/g)).toEqual(['random_password.csp-password_value.result']);
+    expect(text.match(/secret_version\.[\w-]+\.secret_data/g)).toBeNull();
+    expect(text).not.toMatch(/data\.google_secret_manager_secret_version/);
+    // The VMs know only the secret's name; CSP.ini reaches them without a password line.
+    for (const role of ['primary', 'backup']) {
+      expect(metadata(role)['startup-script']).toContain(
+        "readonly CSP_PASSWORD_SECRET='projects/example-project-123/secrets/isc-mirror-cspsystem-password'",
+      );
+      expect(metadata(role)['iris-csp-ini']).not.toMatch(/^Password=/m);
+      expect(metadata(role)['iris-csp-ini']).toContain('\nUsername=CSPSystem\n');
+    }
+    expect(json.output?.cspsystem_password_command.value).toBe(
+      'gcloud secrets versions access latest --secret=${google_secret_manager_secret.csp-password.secret_id} ' +
+        '--project=${google_secret_manager_secret.csp-password.project}',
+    );
+  });
+
+  test('every VM boots after the CSPSystem password exists and its account may read it', () => {
+    for (const role of ROLES) {
+      expect(instances[role].depends_on).toEqual(
+        expect.arrayContaining([
+          'google_secret_manager_secret_iam_member.csp-password_vm-sa',
+          'google_secret_manager_secret_version.csp-password_version',
+          'google_secret_manager_secret_iam_member.license_vm-sa',
+        ]),
+      );
+    }
   });
 
   test("Web Gateway config: the article's CSP.conf and CSP.ini (eduard93/gcp-infra f9aa5ee), less the password", () => {
@@ -201,6 +251,7 @@ describe('iris-mirror startup scripts', () => {
     names: { primary: 'isc-primary-001', backup: 'isc-backup-001', arbiter: 'isc-arbiter-001', client: 'isc-client-001' },
     sshPort: 2180,
     licenseSecret: 'projects/example-project-123/secrets/iris-license',
+    cspPasswordSecret: 'projects/example-project-123/secrets/isc-mirror-cspsystem-password',
   };
   const files = Object.fromEntries(
     ROLES.map((role) => {
