@@ -34,6 +34,8 @@ export interface Fault {
   times: number;
   afterApply?: boolean;
   body?: string;
+  /** Send the headers and half the promised body, then close the connection (a response cut in transit). */
+  cut?: boolean;
 }
 
 /**
@@ -50,11 +52,18 @@ export class FakeGoogle {
   readonly requests: string[] = [];
   /** Polls an operation needs before it reports DONE. */
   pollsPerOperation = 0;
+  /** The next N operations on paths containing this text end DONE with an error, the change not applied. */
+  failingOperations?: { pathIncludes: string; times: number; code: string; message: string };
+  /** Permissions the caller's role grants; requests needing another get 403, as IAM answers. @default all */
+  permissions?: Set<string>;
   /** Changes an instance's fingerprint between the program's read and its write, as a concurrent writer would. */
   concurrentWriteOn?: string;
   self = '';
   private server?: http.Server;
-  private operations = new Map<string, { zone: string; pollsLeft: number; error?: string }>();
+  private operations = new Map<
+    string,
+    { zone: string; pollsLeft: number; error?: { code: string; message: string } }
+  >();
   private counter = 0;
 
   async start(): Promise<string> {
@@ -76,7 +85,13 @@ export class FakeGoogle {
       this.requests.push(line);
       const fault = this.faults.find((f) => f.times > 0 && f.method === req.method && line.includes(f.pathIncludes));
       if (fault) fault.times--;
-      if (fault && !fault.afterApply) return send(res, fault.status, fault.body ?? googleError(fault.status, 'injected'));
+      if (fault?.cut) {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '400' });
+        res.write('{"name": "opera');
+        return res.destroy();
+      }
+      if (fault && !fault.afterApply)
+        return send(res, fault.status, fault.body ?? googleError(fault.status, 'injected'));
       try {
         const [status, payload] = url.pathname.startsWith('/computeMetadata/v1/')
           ? this.metadata(req, url.pathname.slice('/computeMetadata/v1/'.length))
@@ -107,6 +122,13 @@ export class FakeGoogle {
     const prefix = `/compute/v1/projects/${this.project}/`;
     if (!url.pathname.startsWith(prefix)) return [404, { error: { message: 'unknown project' } }];
     const parts = url.pathname.slice(prefix.length).split('/');
+    const needed = permissionFor(method, parts);
+    if (this.permissions && needed && !this.permissions.has(needed)) {
+      return [
+        403,
+        googleError(403, `Required '${needed}' permission for 'projects/${this.project}/${parts.join('/')}'`),
+      ];
+    }
     if (parts[0] === 'aggregated' && parts[1] === 'instances' && method === 'GET') return this.aggregated(url);
     if (parts[0] === 'regions' && parts[2] === 'addresses') {
       const address = this.addresses[parts[3]];
@@ -124,12 +146,18 @@ export class FakeGoogle {
       return [200, { name, networkInterfaces: [{ name: 'nic0', ...structuredClone(instance.nic) }] }];
     }
     if (url.searchParams.get('networkInterface') !== 'nic0') return [400, { error: { message: 'nic0 expected' } }];
+    const failing = this.failingOperations;
+    if (failing && failing.times > 0 && url.pathname.includes(failing.pathIncludes)) {
+      failing.times--;
+      return this.operation(zone, { code: failing.code, message: failing.message });
+    }
     if (action === 'updateNetworkInterface' && method === 'PATCH') {
       if (this.concurrentWriteOn === name) {
         this.concurrentWriteOn = undefined;
         instance.nic.fingerprint = this.fingerprint();
       }
-      if (!body?.aliasIpRanges || body.fingerprint !== instance.nic.fingerprint) return [412, { error: { message: 'fingerprint mismatch' } }];
+      if (!body?.aliasIpRanges || body.fingerprint !== instance.nic.fingerprint)
+        return [412, { error: { message: 'fingerprint mismatch' } }];
       const inUse = Object.entries(this.instances).find(
         ([other, i]) =>
           other !== name &&
@@ -143,15 +171,22 @@ export class FakeGoogle {
     if (action === 'deleteAccessConfig' && method === 'POST') {
       const config = url.searchParams.get('accessConfig');
       if (!instance.nic.accessConfigs.some((c) => c.name === config)) {
-        return [400, googleError(400, `Invalid value for field 'accessConfig': '${config}'. The access config does not exist.`)];
+        return [
+          400,
+          googleError(400, `Invalid value for field 'accessConfig': '${config}'. The access config does not exist.`),
+        ];
       }
-      instance.nic.accessConfigs = instance.nic.accessConfigs.filter((c) => c.name !== url.searchParams.get('accessConfig'));
+      instance.nic.accessConfigs = instance.nic.accessConfigs.filter(
+        (c) => c.name !== url.searchParams.get('accessConfig'),
+      );
       return this.operation(zone);
     }
     if (action === 'addAccessConfig' && method === 'POST') {
       if (instance.nic.accessConfigs.length > 0) return [400, { error: { message: 'one access config per nic' } }];
       if (!body?.name || !body.natIP) return [400, { error: { message: 'name and natIP expected' } }];
-      const owner = Object.entries(this.instances).find(([, i]) => i.nic.accessConfigs.some((c) => c.natIP === body.natIP));
+      const owner = Object.entries(this.instances).find(([, i]) =>
+        i.nic.accessConfigs.some((c) => c.natIP === body.natIP),
+      );
       if (owner) return [400, { error: { message: `address in use by ${owner[0]}` } }];
       instance.nic.accessConfigs.push({ name: body.name, natIP: body.natIP, type: body.type });
       return this.operation(zone);
@@ -175,7 +210,11 @@ export class FakeGoogle {
       const instance = this.instances[name];
       items[`zones/${zone}`] =
         instance && instance.zone === zone
-          ? { instances: [{ name, zone: `https://www.googleapis.com/compute/v1/projects/${this.project}/zones/${zone}` }] }
+          ? {
+              instances: [
+                { name, zone: `https://www.googleapis.com/compute/v1/projects/${this.project}/zones/${zone}` },
+              ],
+            }
           : { warning: { code: 'NO_RESULTS_ON_PAGE', message: 'There are no results for scope' } };
     }
     const unreachables = [...this.downZones].map((z) => `zones/${z}`);
@@ -186,9 +225,9 @@ export class FakeGoogle {
     return `fp-${++this.counter}`;
   }
 
-  private operation(zone: string): [number, unknown] {
+  private operation(zone: string, error?: { code: string; message: string }): [number, unknown] {
     const name = `operation-${++this.counter}`;
-    this.operations.set(name, { zone, pollsLeft: this.pollsPerOperation });
+    this.operations.set(name, { zone, pollsLeft: this.pollsPerOperation, error });
     return [200, this.operationView(name)];
   }
 
@@ -201,17 +240,37 @@ export class FakeGoogle {
 
   private operationView(name: string): unknown {
     const op = this.operations.get(name)!;
+    const done = op.pollsLeft === 0;
     return {
       name,
       zone: `https://compute.googleapis.com/compute/v1/projects/${this.project}/zones/${op.zone}`,
-      status: op.pollsLeft > 0 ? 'RUNNING' : 'DONE',
+      status: done ? 'DONE' : 'RUNNING',
+      // A failed operation is DONE with an error and an HTTP status, as GCE reports it.
+      ...(done && op.error ? { error: { errors: [op.error] }, httpErrorStatusCode: 400 } : {}),
     };
   }
 }
 
+/** The IAM permission a Compute API call needs (the ones move-vip.py makes). */
+function permissionFor(method: string, parts: string[]): string | undefined {
+  if (parts[0] === 'aggregated') return 'compute.instances.list';
+  if (parts[0] === 'regions') return 'compute.addresses.get';
+  if (parts[0] !== 'zones') return undefined;
+  if (parts[2] === 'operations') return 'compute.zoneOperations.get';
+  const action = parts[4];
+  if (!action) return method === 'GET' ? 'compute.instances.get' : undefined;
+  return `compute.instances.${action}`;
+}
+
 /** An error body as Google APIs send it. */
 function googleError(code: number, message: string): unknown {
-  const reason = { 400: 'badRequest', 403: 'forbidden', 404: 'notFound', 429: 'rateLimitExceeded', 503: 'backendError' }[code];
+  const reason = {
+    400: 'badRequest',
+    403: 'forbidden',
+    404: 'notFound',
+    429: 'rateLimitExceeded',
+    503: 'backendError',
+  }[code];
   return { error: { code, message, errors: [{ message, domain: 'global', reason: reason ?? 'backendError' }] } };
 }
 

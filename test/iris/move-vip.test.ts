@@ -1,4 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import { AddressInfo } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeGoogle } from './fake-google';
 
@@ -88,7 +92,12 @@ describe('move-vip.py (the failover program)', () => {
   });
 
   test('a 503 then success is retried', async () => {
-    google.faults.push({ method: 'PATCH', pathIncludes: 'isc-primary-001/updateNetworkInterface', status: 503, times: 1 });
+    google.faults.push({
+      method: 'PATCH',
+      pathIncludes: 'isc-primary-001/updateNetworkInterface',
+      status: 503,
+      times: 1,
+    });
     const result = await run();
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/updateNetworkInterface\?networkInterface=nic0: HTTP 503; retrying in/);
@@ -99,7 +108,9 @@ describe('move-vip.py (the failover program)', () => {
     google.concurrentWriteOn = 'isc-primary-001';
     const result = await run();
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('remove 10.0.0.250/32 from isc-primary-001: interface changed meanwhile (HTTP 412)');
+    expect(result.stdout).toContain(
+      'remove 10.0.0.250/32 from isc-primary-001: interface changed meanwhile (HTTP 412)',
+    );
     expect(aliases('isc-primary-001')).toEqual([]);
     expect(aliases('isc-backup-001')).toEqual([VIP]);
   });
@@ -134,7 +145,12 @@ describe('move-vip.py (the failover program)', () => {
   });
 
   test('once the peer let go, an add that fails (the alias not yet free: 400) is tried again until it works', async () => {
-    google.faults.push({ method: 'PATCH', pathIncludes: 'isc-backup-001/updateNetworkInterface', status: 400, times: 2 });
+    google.faults.push({
+      method: 'PATCH',
+      pathIncludes: 'isc-backup-001/updateNetworkInterface',
+      status: 400,
+      times: 2,
+    });
     const result = await run();
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(/add 10\.0\.0\.250\/32 to isc-backup-001: PATCH .*: HTTP 400 .*; trying again in/);
@@ -143,7 +159,12 @@ describe('move-vip.py (the failover program)', () => {
   });
 
   test('an add that keeps failing ends at the deadline with the last error, and exits 1: the VIP is not here', async () => {
-    google.faults.push({ method: 'PATCH', pathIncludes: 'isc-backup-001/updateNetworkInterface', status: 403, times: 1000 });
+    google.faults.push({
+      method: 'PATCH',
+      pathIncludes: 'isc-backup-001/updateNetworkInterface',
+      status: 403,
+      times: 1000,
+    });
     const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
@@ -174,7 +195,9 @@ describe('move-vip.py (the failover program)', () => {
     google.attributes['vip-members'] = 'isc-primary-001/us-central1-c,isc-backup-001/us-central1-b';
     const result = await run();
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toContain('move-vip: isc-primary-001 is in us-central1-a, not in us-central1-c as vip-members says');
+    expect(result.stdout).toContain(
+      'move-vip: isc-primary-001 is in us-central1-a, not in us-central1-c as vip-members says',
+    );
     expect(google.requests).toContain(
       'GET /compute/v1/projects/test-project/aggregated/instances?filter=name+%3D+%22isc-primary-001%22&returnPartialSuccess=true',
     );
@@ -200,8 +223,12 @@ describe('move-vip.py (the failover program)', () => {
     );
     const result = await run();
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toContain('detach isc-mirror from isc-primary-001: applied by an earlier attempt whose response was lost');
-    expect(result.stdout).toContain('attach isc-mirror (203.0.113.10) to isc-backup-001: applied by an earlier attempt whose response was lost');
+    expect(result.stdout).toContain(
+      'detach isc-mirror from isc-primary-001: applied by an earlier attempt whose response was lost',
+    );
+    expect(result.stdout).toContain(
+      'attach isc-mirror (203.0.113.10) to isc-backup-001: applied by an earlier attempt whose response was lost',
+    );
     expect(google.instances['isc-backup-001'].nic.accessConfigs).toHaveLength(1);
   });
 
@@ -212,10 +239,18 @@ describe('move-vip.py (the failover program)', () => {
     expect(missing.stderr).toBe('move-vip: failed: this VM, isc-backup-001, is not in zone us-central1-b\n');
 
     google.faults.length = 0;
-    google.faults.push({ method: 'GET', pathIncludes: 'instances/isc-backup-001', status: 200, times: 1000, body: '<html>proxy</html>' });
+    google.faults.push({
+      method: 'GET',
+      pathIncludes: 'instances/isc-backup-001',
+      status: 200,
+      times: 1000,
+      body: '<html>proxy</html>',
+    });
     const garbled = await run(['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '2']);
     expect(garbled.code).toBe(1);
-    expect(garbled.stderr).toMatch(/^move-vip: failed: GET .*isc-backup-001: HTTP 200 with a body that is not JSON: '<html>proxy<\/html>'\n$/);
+    expect(garbled.stderr).toMatch(
+      /^move-vip: failed: GET .*isc-backup-001: HTTP 200 with a body that is not JSON: '<html>proxy<\/html>'\n$/,
+    );
 
     google.faults.length = 0;
     google.attributes['vip-public-address'] = 'isc-mirror';
@@ -226,17 +261,121 @@ describe('move-vip.py (the failover program)', () => {
     for (const result of [missing, garbled, partial]) expect(result.stderr).not.toContain('Traceback');
   });
 
-  test('TLS and DNS errors are reported as such at once, not retried until the deadline', async () => {
-    // HTTPS to a plain HTTP port fails the TLS handshake, as a missing or wrong CA bundle fails verification.
+  test('a certificate that does not verify and a name that does not exist are reported at once, not retried', async () => {
+    // An HTTPS server whose self-signed certificate no CA bundle trusts: what a missing bundle looks like.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'move-vip-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = https.createServer(
+      { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
+      (_, res) => res.end('{}'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const tlsHost = `127.0.0.1:${(server.address() as AddressInfo).port}`;
     const started = Date.now();
-    const tls = await run(FAST, { COMPUTE_API_BASE: `https://${host}/compute/v1` });
-    expect(tls.code).toBe(1);
-    expect(tls.stderr).toMatch(new RegExp(`^move-vip: failed: TLS error talking to ${host.replace(/\./g, '\\.')}: .*\\(is a CA bundle installed where this runs\\?\\)`));
-    const dns = await run(FAST, { COMPUTE_API_BASE: 'https://compute.invalid/compute/v1' });
-    expect(dns.code).toBe(1);
-    expect(dns.stderr).toMatch(/^move-vip: failed: DNS: cannot resolve compute\.invalid: /);
+    try {
+      const tls = await run(FAST, { COMPUTE_API_BASE: `https://${tlsHost}/compute/v1` });
+      expect(tls.code).toBe(1);
+      expect(tls.stderr).toMatch(
+        /^move-vip: failed: TLS: the certificate of 127\.0\.0\.1:\d+ does not verify: .*\(is a CA bundle installed where this runs\?\)/,
+      );
+      const dns = await run(FAST, { COMPUTE_API_BASE: 'https://compute.invalid/compute/v1' });
+      expect(dns.code).toBe(1);
+      expect(dns.stderr).toMatch(/^move-vip: failed: DNS: compute\.invalid does not resolve: /);
+      expect(`${tls.stdout}${dns.stdout}`).not.toContain('retrying');
+    } finally {
+      server.close();
+    }
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(`${tls.stdout}${dns.stdout}`).not.toContain('retrying');
+  });
+
+  test('a TLS error that may pass (a handshake cut short) is retried, and named as TLS', async () => {
+    // HTTPS to a plain HTTP port: the handshake fails without a certificate to judge.
+    const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1'], {
+      COMPUTE_API_BASE: `https://${host}/compute/v1`,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/: TLS error: .*; retrying in/);
+  });
+
+  test('a peer refusing changes while it stops (400 resourceNotReady, an operation that fails) is asked again', async () => {
+    google.faults.push({
+      method: 'PATCH',
+      pathIncludes: 'isc-primary-001/updateNetworkInterface',
+      status: 400,
+      times: 1,
+      body: JSON.stringify({
+        error: {
+          code: 400,
+          message: "The resource 'isc-primary-001' is not ready",
+          errors: [{ reason: 'resourceNotReady' }],
+        },
+      }),
+    });
+    google.failingOperations = {
+      pathIncludes: 'isc-primary-001/updateNetworkInterface',
+      times: 1,
+      code: 'CONDITION_NOT_MET',
+      message: 'Fingerprint mismatch',
+    };
+    const result = await run();
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(
+      /remove 10\.0\.0\.250\/32 from isc-primary-001: .*HTTP 400.*resourceNotReady.*; trying again in/,
+    );
+    expect(result.stdout).toContain(
+      'remove 10.0.0.250/32 from isc-primary-001 failed: Fingerprint mismatch; trying again in',
+    );
+    expect(aliases('isc-primary-001')).toEqual([]);
+    expect(aliases('isc-backup-001')).toEqual([VIP]);
+  });
+
+  test('a response cut in transit after the peer let go: retried, never a traceback', async () => {
+    google.faults.push({
+      method: 'PATCH',
+      pathIncludes: 'isc-backup-001/updateNetworkInterface',
+      status: 200,
+      times: 1,
+      cut: true,
+    });
+    const result = await run();
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(
+      /isc-backup-001\/updateNetworkInterface\?networkInterface=nic0: (IncompleteRead|RemoteDisconnected|ConnectionResetError).*; retrying in/,
+    );
+    expect(aliases('isc-backup-001')).toEqual([VIP]);
+  });
+
+  test('without permission to list instances, a peer gone from its zone does not stop the claim', async () => {
+    delete google.instances['isc-primary-001'];
+    google.permissions = new Set([
+      'compute.instances.get',
+      'compute.instances.updateNetworkInterface',
+      'compute.zoneOperations.get',
+    ]);
+    const result = await run();
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(
+      /isc-primary-001 is not in us-central1-a, and looking for it elsewhere failed \(.*HTTP 403.*compute\.instances\.list.*\): claiming anyway/,
+    );
+    expect(aliases('isc-backup-001')).toEqual([VIP]);
   });
 
   test('no CA certificates where it runs: it says so before calling anything', async () => {
@@ -246,7 +385,9 @@ describe('move-vip.py (the failover program)', () => {
       SSL_CERT_DIR: '/nonexistent',
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('move-vip: failed: no CA certificates for TLS here (install ca-certificates, or run this on the host)\n');
+    expect(result.stderr).toBe(
+      'move-vip: failed: no CA certificates for TLS here (install ca-certificates, or run this on the host)\n',
+    );
     expect(google.requests).toEqual([]);
   });
 

@@ -25,6 +25,7 @@ cannot fix: it says what failed instead. Anything it cannot fix, a systemd timer
 """
 
 import argparse
+import http.client
 import json
 import os
 import socket
@@ -105,15 +106,22 @@ class Api:
                 if error.code not in RETRYABLE:
                     return error.code, text
                 problem = "HTTP %d" % error.code
-            except (urllib.error.URLError, OSError) as error:
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
                 reason = getattr(error, "reason", error)
                 host = urllib.parse.urlsplit(url).netloc
-                # Neither heals by waiting: a missing CA bundle or a name that does not resolve.
+                # Neither heals by waiting: a certificate that does not verify (no CA bundle) or a name that does not
+                # exist. A reset handshake or a DNS server that does not answer now are retried like any outage.
+                if isinstance(reason, ssl.SSLCertVerificationError):
+                    raise Unfixable("TLS: the certificate of %s does not verify: %s (is a CA bundle installed where this runs?)"
+                                    % (host, reason.verify_message or reason))
+                if isinstance(reason, socket.gaierror) and reason.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5)):
+                    raise Unfixable("DNS: %s does not resolve: %s" % (host, reason))
                 if isinstance(reason, ssl.SSLError):
-                    raise Unfixable("TLS error talking to %s: %s (is a CA bundle installed where this runs?)" % (host, reason))
-                if isinstance(reason, socket.gaierror):
-                    raise Unfixable("DNS: cannot resolve %s: %s" % (host, reason))
-                problem = str(reason)
+                    problem = "TLS error: %s" % reason
+                elif isinstance(reason, socket.gaierror):
+                    problem = "DNS error: %s" % reason
+                else:
+                    problem = "%s: %s" % (type(reason).__name__, reason)
             delay = min(self.retry_delay * (2 ** attempt), 10 * self.retry_delay)
             attempt += 1
             log("%s %s: %s; retrying in %.1fs" % (method, url, problem, delay))
@@ -196,7 +204,14 @@ class Mover:
         if status == 200:
             return zone
         query = urllib.parse.urlencode({"filter": 'name = "%s"' % name, "returnPartialSuccess": "true"})
-        _, listing = self.api.compute("GET", "projects/%s/aggregated/instances?%s" % (self.project, query))
+        try:
+            _, listing = self.api.compute("GET", "projects/%s/aggregated/instances?%s" % (self.project, query))
+        except Unfixable:
+            raise
+        except Failure as error:
+            # Claiming is still safe: GCE refuses an alias range that another instance holds.
+            log("%s is not in %s, and looking for it elsewhere failed (%s): claiming anyway" % (name, zone, error))
+            return None
         for scope in listing.get("items", {}).values():
             for instance in scope.get("instances", []):
                 if instance.get("name") == name:
@@ -324,17 +339,20 @@ class Mover:
         body = {"name": self.public_address, "natIP": ip, "type": "ONE_TO_ONE_NAT"}
         self.applied(lambda: self.wait(self.api.compute("POST", path, body)[1], what), lambda: self.has_public_ip(ip), what)
 
-    def claim(self, step, what):
-        """Runs a step that puts the VIP here, again and again until the deadline: the peer has let go, so giving up
-        would leave the VIP on neither member."""
+    def retry(self, step, what):
+        """Runs a step again and again until the deadline. A peer stopping or under repair refuses changes for a while
+        (400 resourceNotReady, an operation that ends in error); once it has let go, giving up on the add would leave
+        the VIP on neither member. Only what waiting cannot fix ends it early."""
         attempt = 0
         while True:
             try:
                 step()
                 return
-            except Unfixable:
+            except (Unfixable, BadSettings):
                 raise
-            except Failure as error:
+            except Exception as error:  # noqa: BLE001 - whatever the API did, the VIP must not stay half moved
+                if str(error).startswith("gave up after"):
+                    raise
                 delay = min(self.api.retry_delay * (2 ** attempt), 10 * self.api.retry_delay)
                 attempt += 1
                 log("%s: %s; trying again in %.1fs" % (what, error, delay))
@@ -355,16 +373,16 @@ class Mover:
             log("add %s to %s: already in place" % (self.alias, self.name))
         else:
             for peer, zone in peers:
-                self.remove_alias(peer, zone)
-            self.claim(self.add_alias, "add %s to %s" % (self.alias, self.name))
+                self.retry(lambda: self.remove_alias(peer, zone), "remove %s from %s" % (self.alias, peer))
+            self.retry(self.add_alias, "add %s to %s" % (self.alias, self.name))
         if self.public_address:
             ip = self.public_ip()
             if self.has_public_ip(ip):
                 log("attach %s (%s) to %s: already in place" % (self.public_address, ip, self.name))
             else:
                 for peer, zone in peers:
-                    self.remove_access_config(peer, zone)
-                self.claim(lambda: self.add_access_config(ip), "attach %s to %s" % (self.public_address, self.name))
+                    self.retry(lambda: self.remove_access_config(peer, zone), "detach %s from %s" % (self.public_address, peer))
+                self.retry(lambda: self.add_access_config(ip), "attach %s to %s" % (self.public_address, self.name))
         log("done: %s%s is on %s" % (self.alias, " and %s" % self.public_address if self.public_address else "", self.name))
 
 
@@ -394,7 +412,7 @@ def main(argv):
     except BadSettings as error:
         print("move-vip: bad settings: %s" % error, file=sys.stderr, flush=True)
         return 2
-    except (Failure, KeyError, TypeError) as error:
+    except Exception as error:  # noqa: BLE001 - a reason and the state check instead of a traceback
         reason = error if isinstance(error, Failure) else "unexpected API response (%s: %s)" % (type(error).__name__, error)
         print("move-vip: failed: %s" % reason, file=sys.stderr, flush=True)
         return 0 if vip_here_anyway(mover, args) else 1
@@ -410,7 +428,7 @@ def vip_here_anyway(mover, args):
         if mover.vip_here():
             log("the VIP is on this VM all the same")
             return True
-    except (Failure, KeyError, TypeError, AttributeError) as error:
+    except Exception as error:  # noqa: BLE001
         log("could not check whether the VIP is here: %s" % error)
     return False
 
