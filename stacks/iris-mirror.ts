@@ -27,6 +27,8 @@ const PUBLIC_VIP_NAME = 'isc-mirror';
 export function failoverPermissions(publicVip: boolean): string[] {
   const privateVip = [
     'compute.instances.get',
+    // Finding a peer that is not in the zone vip-members names (instances.aggregatedList, filtered by name).
+    'compute.instances.list',
     'compute.instances.updateNetworkInterface',
     'compute.subnetworks.use',
     'compute.zoneOperations.get',

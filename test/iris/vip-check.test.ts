@@ -91,7 +91,7 @@ beforeEach(async () => {
   fs.writeFileSync(path.join(dir, 'calls'), '');
   metadata = new FakeMetadata();
   metadata.values['instance/attributes/vip-alias-range'] = VIP;
-  metadata.values['instance/network-interfaces/0/ip-aliases/'] = '';
+  nic0({ aliases: [] });
   host = await metadata.start();
 });
 
@@ -132,32 +132,47 @@ function run(env: Record<string, string>): Promise<Result> {
   });
 }
 
+/** nic0 as the metadata server's recursive JSON shows it (compact, as it sends it). */
+function nic0(options: { aliases: string[]; externalIp?: string }): void {
+  metadata.values['instance/network-interfaces/0/?recursive=true&alt=json'] = JSON.stringify({
+    accessConfigs: options.externalIp ? [{ externalIp: options.externalIp, type: 'ONE_TO_ONE_NAT' }] : [],
+    dnsServers: ['169.254.169.254'],
+    gateway: '10.0.0.1',
+    ip: '10.0.0.4',
+    ipAliases: options.aliases,
+    mac: '42:01:0a:00:00:04',
+    mtu: 1460,
+    network: 'projects/123456/networks/isc-mirror',
+    subnetmask: '255.255.255.0',
+  });
+}
+
 const movesRun = (result: Result) => result.calls.filter((call) => call.startsWith('python3 '));
 const irisQueries = (result: Result) => result.calls.filter((call) => call.startsWith('docker '));
 
 describe('vip-check.sh (iris-vip-check, every minute on each member)', () => {
   test('the VIP is here: exit 0 at once, no IRIS query, no move, no output', async () => {
-    metadata.values['instance/network-interfaces/0/ip-aliases/'] = `${VIP}\n`;
+    nic0({ aliases: [VIP] });
     const result = await run({ FAKE_PRIMARY: '1' });
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(irisQueries(result)).toEqual([]);
     expect(movesRun(result)).toEqual([]);
     expect(metadata.requests).toEqual([
       '/computeMetadata/v1/instance/attributes/vip-alias-range',
-      '/computeMetadata/v1/instance/network-interfaces/0/ip-aliases/',
+      '/computeMetadata/v1/instance/network-interfaces/0/?recursive=true&alt=json',
       '/computeMetadata/v1/instance/attributes/vip-public-address',
     ]);
   });
 
   test('a /32 alias listed without its prefix length counts as here', async () => {
-    metadata.values['instance/network-interfaces/0/ip-aliases/'] = '10.0.0.250';
+    nic0({ aliases: ['10.0.0.250'] });
     const result = await run({ FAKE_PRIMARY: '1' });
     expect(result.code).toBe(0);
     expect(irisQueries(result)).toEqual([]);
   });
 
   test('not here and this member is the primary: move-vip.py runs, under the lock', async () => {
-    metadata.values['instance/network-interfaces/0/ip-aliases/'] = '10.0.0.99/32\n';
+    nic0({ aliases: ['10.0.0.99/32'] });
     const result = await run({ FAKE_PRIMARY: '1' });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(movesRun(result)).toEqual([`python3 ${path.join(dir, 'base', 'iris', 'move-vip.py')}`]);
@@ -194,13 +209,13 @@ describe('vip-check.sh (iris-vip-check, every minute on each member)', () => {
   });
 
   test('public VIP: the alias alone is not enough, the external address must be here too', async () => {
-    metadata.values['instance/network-interfaces/0/ip-aliases/'] = VIP;
+    nic0({ aliases: [VIP] });
     metadata.values['instance/attributes/vip-public-address'] = 'isc-mirror';
     const missing = await run({ FAKE_PRIMARY: '1' });
     expect(movesRun(missing)).toHaveLength(1);
 
     fs.writeFileSync(path.join(dir, 'calls'), '');
-    metadata.values['instance/network-interfaces/0/access-configs/0/external-ip'] = '203.0.113.7';
+    nic0({ aliases: [VIP], externalIp: '203.0.113.7' });
     const here = await run({ FAKE_PRIMARY: '1' });
     expect(here).toMatchObject({ code: 0, stdout: '' });
     expect(irisQueries(here)).toEqual([]);

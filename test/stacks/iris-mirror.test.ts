@@ -111,6 +111,14 @@ describe('iris-mirror (seed 003)', () => {
   test('IAM: a custom role with exactly the failover permissions; pulls and license granted on their resources', () => {
     const role = onlyResource(json, 'google_project_iam_custom_role');
     expect(role).toMatchObject({ role_id: 'iscMirrorVipFailover', permissions: failoverPermissions(false).sort() });
+    // What move-vip.py calls: read nic0, find a peer by name, move the alias, poll the operation.
+    expect(failoverPermissions(false)).toEqual([
+      'compute.instances.get',
+      'compute.instances.list',
+      'compute.instances.updateNetworkInterface',
+      'compute.subnetworks.use',
+      'compute.zoneOperations.get',
+    ]);
     expect(onlyResource(json, 'google_project_iam_member')).toMatchObject({
       role: '${google_project_iam_custom_role.failover-role.name}',
       member: '${google_service_account.vm-sa.member}',

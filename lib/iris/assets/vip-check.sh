@@ -30,20 +30,19 @@ log() { printf 'iris-vip-check: %s\n' "$*"; }
 metadata() { curl -fsS --max-time 5 -H 'Metadata-Flavor: Google' "${METADATA}/$1"; }
 
 # True when the VIP is on this VM. A metadata read that fails counts as "not here": the IRIS question that follows
-# is the safe way to find out, since only a primary acts.
+# is the safe way to find out, since only a primary acts. nic0 is read as the metadata server's recursive JSON, the
+# form the guest agent reads too ("ipAliases": [...], "accessConfigs": [{"externalIp": ...}]).
 vip_is_here() {
-  local vip aliases range here=0
-  aliases=$(metadata instance/network-interfaces/0/ip-aliases/) || return 1
-  vip=$1
-  # One range per line; a /32 may be listed with or without its prefix length.
-  while IFS= read -r range; do
-    [ "${range%/32}" = "${vip%/32}" ] && here=1
-  done <<<"${aliases}"
-  [ "${here}" = 1 ] || return 1
+  local vip=$1 nic aliases
+  nic=$(metadata 'instance/network-interfaces/0/?recursive=true&alt=json') || return 1
+  aliases=$(grep -o '"ipAliases":\[[^]]*\]' <<<"${nic}") || return 1
+  # A /32 may be listed with or without its prefix length.
+  local address=${vip%/32}
+  grep -qE "\"${address//./\\.}(/32)?\"" <<<"${aliases}" || return 1
   # With a public VIP the access config moves too: members have no other external address, so any external IP on
   # nic0 is the VIP's.
   if metadata instance/attributes/vip-public-address >/dev/null 2>&1; then
-    [ -n "$(metadata instance/network-interfaces/0/access-configs/0/external-ip 2>/dev/null)" ] || return 1
+    grep -qE '"externalIp":"[0-9.]+"' <<<"${nic}" || return 1
   fi
   return 0
 }
