@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cidrsOverlap, parseCidr } from '../network/ipv4';
+import { blockSize, cidrsOverlap, parseCidr } from '../network/ipv4';
 import { cloudrunMeshProblems, cloudrunMeshSchema } from './cloudrun-mesh';
 import { asRecord, regionOfZone } from './fields';
 import { gkePlaygroundSchema } from './gke-playground';
@@ -52,10 +52,11 @@ export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
       });
     }
     problems.push(
-      ...overlappingRanges(asRecord(playground.network), ['nodesCidr', 'podsCidr', 'servicesCidr'], [
-        'gkePlayground',
-        'network',
-      ]),
+      ...overlappingRanges(
+        asRecord(playground.network),
+        ['nodesCidr', 'podsCidr', 'servicesCidr'],
+        ['gkePlayground', 'network'],
+      ),
     );
   }
   if (root.irisMirror !== undefined) {
@@ -83,7 +84,11 @@ function withDefaults(schema: z.ZodType, section: unknown): unknown {
 }
 
 /** Overlaps among the ranges of an enabled section's `network` (a clusterNetworkSchema). */
-function networkOverlaps(section: Record<string, unknown>, networkSchema: z.ZodType, name: string): CrossFieldProblem[] {
+function networkOverlaps(
+  section: Record<string, unknown>,
+  networkSchema: z.ZodType,
+  name: string,
+): CrossFieldProblem[] {
   if (section.enabled === false) return [];
   const network = asRecord(withDefaults(networkSchema, section.network));
   return overlappingRanges(network, CLUSTER_NETWORK_RANGES, [name, 'network']);
@@ -110,6 +115,36 @@ function overlappingRanges(
   return problems;
 }
 
+/**
+ * The one warning for a source-range list that admits every address on the internet: left out where that means
+ * "anyone" (`ranges` undefined), or written so (0.0.0.0/0, or ranges that together cover every IPv4 address).
+ */
+function openToInternet(path: string, ranges: readonly string[] | undefined, what: string, alternative = ''): string[] {
+  const how =
+    ranges === undefined ? 'unset, which means any address' : `${JSON.stringify(ranges)} covers every address`;
+  if (ranges !== undefined && !coversEveryAddress(ranges)) return [];
+  return [
+    `${path}: ${how} on the internet reaches ${what}; list your office or VPN ranges${
+      alternative ? `, ${alternative}` : ''
+    }`,
+  ];
+}
+
+/** Whether the CIDRs together cover all of IPv4. */
+function coversEveryAddress(ranges: readonly string[]): boolean {
+  const blocks = ranges
+    .map(parseCidr)
+    .filter((cidr) => cidr !== undefined)
+    .map((cidr) => [cidr.network, cidr.network + blockSize(cidr.prefixLength)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  for (const [start, end] of blocks) {
+    if (start > covered) return false;
+    covered = Math.max(covered, end);
+  }
+  return covered >= 2 ** 32;
+}
+
 export type Config = z.infer<typeof configSchema>;
 /** The settings every stack shares. */
 export type GlobalConfig = Pick<Config, 'projectId' | 'region' | 'environment' | 'labels' | 'stateBucket' | 'policy'>;
@@ -125,10 +160,13 @@ export function configWarnings(config: Config): string[] {
     );
   }
   const skypilot = config.skypilot;
-  if (skypilot.enabled && skypilot.web.sourceCidrs === undefined) {
+  if (skypilot.enabled) {
     warnings.push(
-      'skypilot.web.sourceCidrs: unset, so any address reaches the API server, whose basic-auth login travels over ' +
-        'plain HTTP; list your office or VPN ranges',
+      ...openToInternet(
+        'skypilot.web.sourceCidrs',
+        skypilot.web.sourceCidrs,
+        'the API server, whose basic-auth login travels over plain HTTP',
+      ),
     );
   }
   const connector = config.ilpConnector;
@@ -139,11 +177,28 @@ export function configWarnings(config: Config): string[] {
     );
   }
   const mesh = config.cloudrunMesh;
-  if (mesh?.enabled && mesh.gateway.install && mesh.gateway.external && mesh.gateway.externalSourceRanges === undefined) {
+  if (mesh?.enabled && mesh.gateway.install && mesh.gateway.external) {
     warnings.push(
-      'cloudrunMesh.gateway.externalSourceRanges: unset, so any address reaches the public hgate load balancer ' +
-        '(istiod and the SNI ports, behind mTLS); list the ranges of the clients outside the VPC, or set external: false',
+      ...openToInternet(
+        'cloudrunMesh.gateway.externalSourceRanges',
+        mesh.gateway.externalSourceRanges,
+        'the public hgate load balancer (istiod and the SNI ports, behind mTLS)',
+        'or set external: false',
+      ),
     );
+  }
+  const iris = config.irisMirror;
+  if (iris.enabled) {
+    warnings.push(...openToInternet('irisMirror.sshSourceCidrs', iris.sshSourceCidrs, 'SSH on the bastion'));
+    if (iris.vip.public) {
+      warnings.push(
+        ...openToInternet(
+          'irisMirror.vip.publicSourceCidrs',
+          iris.vip.publicSourceCidrs,
+          'IRIS and the Web Gateway on the public VIP',
+        ),
+      );
+    }
   }
   return warnings;
 }
