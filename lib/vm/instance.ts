@@ -1,6 +1,7 @@
 import { ITerraformDependable } from 'cdktf';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { Construct } from 'constructs';
+import { terraformLiteral } from '../assets';
 
 export interface VmProps {
   readonly name: string;
@@ -92,7 +93,8 @@ export class Vm extends Construct {
         'block-project-ssh-keys': 'TRUE',
         'enable-oslogin': props.osLogin ? 'TRUE' : 'FALSE',
         'serial-port-enable': 'FALSE',
-        ...(props.sshKeys && !props.osLogin ? { 'ssh-keys': props.sshKeys } : {}),
+        // Config text, not an expression: a key comment holding ${ or %{ must reach the VM as written.
+        ...(props.sshKeys && !props.osLogin ? { 'ssh-keys': terraformLiteral(props.sshKeys) } : {}),
         ...(props.startupScript ? { 'startup-script': props.startupScript } : {}),
       },
       lifecycle: props.vipManagedOnVm
