@@ -6,6 +6,16 @@ import { z } from 'zod';
 import { NODE_PROVISIONING, RELEASE_CHANNELS } from '../gke/options';
 import { PROJECT_OR_ACCOUNT_ID } from '../naming';
 import { isRfc1918, parseCidr, parseIpv4 } from '../network/ipv4';
+import {
+  isKnownRegion,
+  isKnownZone,
+  machineTypeAvailabilityProblem,
+  machineTypeOfferedIn,
+  machineTypeProblem,
+  regionMessage,
+  zoneMessage,
+  zonesOf,
+} from './catalog';
 
 /** Google Cloud project id: 6-30 characters, lowercase letters, digits and hyphens, starts with a letter. */
 export const projectId = z
@@ -15,9 +25,13 @@ export const projectId = z
     'must be a project id: 6-30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen',
   );
 
-export const region = z.string().regex(/^[a-z]+-[a-z]+\d+$/, 'must be a region such as us-central1');
+/** A Google Cloud region the catalog (lib/config/catalog) lists, with a "did you mean" for a typo. */
+export const region = z.string().refine(isKnownRegion, { error: (issue) => regionMessage(String(issue.input)) });
 
-export const zone = z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, 'must be a zone such as us-central1-a');
+/** A zone the catalog lists; a wrong letter for a known region names that region's zones. */
+export const zone = z.string().refine(isKnownZone, { error: (issue) => zoneMessage(String(issue.input)) });
+
+export { isKnownRegion, isKnownZone, machineTypeAvailabilityProblem, machineTypeOfferedIn, zonesOf };
 
 /** The region a zone belongs to: us-central1-a -> us-central1 (a region comes back as it is). */
 export function regionOfZone(zoneName: string): string {
@@ -87,9 +101,11 @@ export const billingAccount = z
   .string()
   .regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, 'must be a billing account id such as 0123AB-4567CD-89EF01');
 
-export const machineType = z
-  .string()
-  .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, 'must be a Compute Engine machine type such as e2-medium');
+/** A predefined machine type from the catalog, a valid custom shape, or a name in a series known by name only. */
+export const machineType = z.string().check((ctx) => {
+  const message = machineTypeProblem(ctx.value);
+  if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: ctx.value });
+});
 
 /** Persistent disk types for boot disks. */
 export const diskType = z.enum(['pd-standard', 'pd-balanced', 'pd-ssd']);
