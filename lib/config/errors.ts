@@ -1,3 +1,5 @@
+import { credentialKind, maskedValue } from './secrets';
+
 /** One thing wrong with a config file, located by its path in the YAML (`gkePlayground.zone`). */
 export interface ConfigProblem {
   readonly path: string;
@@ -5,6 +7,8 @@ export interface ConfigProblem {
   /** The value that was given; absent when there was none. */
   readonly got?: unknown;
   readonly hasValue: boolean;
+  /** Set when the value looks like a credential (`password`, `private key`): it is printed as not shown, by kind. */
+  readonly secret?: string;
 }
 
 export class ConfigError extends Error {
@@ -23,7 +27,9 @@ export function formatProblems(file: string, problems: readonly ConfigProblem[])
 }
 
 export function formatProblem(problem: ConfigProblem): string {
-  const got = problem.hasValue ? ` (got ${formatValue(problem.got)})` : '';
+  // A value whose content looks like a credential is masked even when whoever made the problem did not say so.
+  const secret = problem.secret ?? (problem.hasValue ? credentialKind(problem.got) : undefined);
+  const got = secret ? ` (got ${maskedValue(secret)})` : problem.hasValue ? ` (got ${formatValue(problem.got)})` : '';
   return `${problem.path || '(file)'}: ${problem.message}${got}`;
 }
 
