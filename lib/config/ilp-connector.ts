@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { asRecord, dns1123Label, pinnedImage, quantity, regionOfZone, resourceName, serviceAccountId } from './fields';
 import type { CrossFieldProblem } from './schema';
+import { refuseCredentials } from './secrets';
 import { cloudSqlProxySchema, clusterNetworkSchema, postgresName, postgresShape, privateClusterSchema } from './shapes';
 
 /**
@@ -144,10 +145,14 @@ export const ilpConnectorSchema = z.strictObject({
     globalPrefix: z.enum(ILP_ALLOCATION_SCHEMES).default('test'),
     /** The seed turns the 32-byte shared-secret rule off; keep it on for new peers. */
     require32ByteSharedSecrets: z.boolean().default(false),
-    /** JVM flags (_JAVA_OPTIONS); no double quotes, backslashes or line breaks, which the manifest cannot carry. */
+    /**
+     * JVM flags (_JAVA_OPTIONS); no double quotes, backslashes or line breaks, which the manifest cannot carry, and no
+     * credentials: they would sit in plain text in the Knative Service and the Terraform state.
+     */
     javaOptions: z
       .string()
       .regex(/^[^"\\\n]+$/, 'must be JVM flags without double quotes, backslashes or line breaks, such as -Xmx512m')
+      .superRefine(refuseCredentials('the connector reads its passwords from Kubernetes Secrets made from Secret Manager'))
       .default('-Xmx512m'),
     minScale: z.number().int().min(1).max(100).default(2),
     maxScale: z.number().int().min(1).max(100).default(2),
