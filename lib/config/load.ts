@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { CST, LineCounter, Parser, parseDocument, YAMLError } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, ConfigProblem } from './errors';
+import { credentialKind } from './secrets';
 import { Config, configSchema, configWarnings, crossFieldProblems } from './schema';
 
 export interface LoadedConfig {
@@ -23,14 +24,7 @@ export function loadConfig(file: string): LoadedConfig {
 }
 
 export function parseConfig(text: string, file = '<config>'): LoadedConfig {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      document.errors.map((error) => problem('', `invalid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}`)),
-    );
-  }
-  const data: unknown = document.toJS();
+  const data = parseYaml(text, file);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(file, [problem('', 'must be a YAML mapping of settings', data, data !== null)]);
   }
@@ -45,7 +39,120 @@ export function parseConfig(text: string, file = '<config>'): LoadedConfig {
 }
 
 function problem(path: string, message: string, got?: unknown, hasValue = got !== undefined): ConfigProblem {
-  return { path, message, got, hasValue };
+  const secret = hasValue ? secretKind(path, got) : undefined;
+  // A credential is dropped here, not only hidden when printed: the error object never carries it.
+  return secret ? { path, message, hasValue, secret } : { path, message, got, hasValue };
+}
+
+/**
+ * The kind of credential a value looks like. Its key counts only when the schema does not declare it (an unknown key,
+ * a label): a declared key says what it holds, and none holds a secret (`passwordSecretId` names one).
+ */
+function secretKind(path: string, value: unknown): string | undefined {
+  const keys = path === '' ? [] : path.split('.');
+  const key = keys.at(-1);
+  const declared = key !== undefined && allowedKeys(keys.slice(0, -1)).includes(key);
+  return credentialKind(value, declared ? undefined : key);
+}
+
+/** How many YAML errors are listed: after the first few, most are echoes of the first. */
+const MAX_YAML_ERRORS = 3;
+
+/** YAML text to data, or a ConfigError with a few located YAML problems. */
+function parseYaml(text: string, file: string): unknown {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+  if (document.errors.length > 0) throw new ConfigError(file, yamlProblems(text, document.errors));
+  try {
+    // An alias bomb ("billion laughs") stops here instead of filling the memory.
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/alias count/i.test(message)) {
+      return fail(file, 'invalid YAML: its aliases (*name) expand to too many values, as in an alias bomb; expand them by hand');
+    }
+    return fail(file, `invalid YAML: ${message}`);
+  }
+}
+
+function fail(file: string, message: string): never {
+  throw new ConfigError(file, [problem('', message)]);
+}
+
+function yamlProblems(text: string, errors: readonly YAMLError[]): ConfigProblem[] {
+  const lines = text.split(/\r?\n/);
+  const notYaml = notYamlProblem(lines);
+  if (notYaml) return [notYaml];
+  const unclosed = unclosedFlowCollections(text);
+  const problems: ConfigProblem[] = [];
+  const seenLines = new Set<number>();
+  let more = 0;
+  for (const error of errors) {
+    let { line, col } = error.linePos?.[0] ?? { line: 0, col: 0 };
+    let message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+    const flow = /^Flow (sequence|map)/.exec(message);
+    const opener = flow && unclosed.filter((c) => c.offset < error.pos[0] && c.bracket === (flow[1] === 'map' ? '{' : '[')).at(-1);
+    if (opener) {
+      ({ line, col } = opener);
+      const close = opener.bracket === '[' ? ']' : '}';
+      message = `the "${opener.bracket}" opened here is never closed with "${close}"`;
+    } else if (error.code === 'TAB_AS_INDENT') {
+      message = 'tabs are not allowed as indentation; indent with spaces';
+    } else {
+      message = message.charAt(0).toLowerCase() + message.slice(1);
+    }
+    // One problem per line: the parser reports a broken line several times.
+    if (seenLines.has(line)) continue;
+    seenLines.add(line);
+    if (problems.length === MAX_YAML_ERRORS) {
+      more++;
+      continue;
+    }
+    const source = lines[line - 1]?.trimEnd();
+    const where = line > 0 ? ` at line ${line}, column ${col}` : '';
+    problems.push(problem('', `invalid YAML${where}: ${message}`, source || undefined));
+  }
+  if (more > 0) {
+    problems.push(problem('', `and ${more} more YAML ${more === 1 ? 'error' : 'errors'}, often caused by the first; fix it and run again`));
+  }
+  return problems;
+}
+
+/** Flow collections (`[`, `{`) the parser found no closing bracket for, with where they open. */
+function unclosedFlowCollections(text: string): { offset: number; bracket: string; line: number; col: number }[] {
+  const lineCounter = new LineCounter();
+  const found = new Map<number, { offset: number; bracket: string; line: number; col: number }>();
+  const check = (token: CST.Token | undefined | null) => {
+    if (token?.type !== 'flow-collection' || token.end.some((t) => t.source === ']' || t.source === '}')) return;
+    const { offset, source } = token.start;
+    found.set(offset, { offset, bracket: source, ...lineCounter.linePos(offset) });
+  };
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+    if (token.type !== 'document') continue;
+    check(token.value);
+    CST.visit(token, (item) => {
+      check(item.key);
+      check(item.value);
+    });
+  }
+  return [...found.values()].sort((a, b) => a.offset - b.offset);
+}
+
+/**
+ * One problem for a file that is not YAML settings at all (a README, a script), instead of one per line it breaks:
+ * most of its lines are neither `key: value`, `- item`, comments nor continuations.
+ */
+function notYamlProblem(lines: readonly string[]): ConfigProblem | undefined {
+  const meaningful = lines.filter((l) => l.trim() !== '' && !/^\s*#/.test(l));
+  const yamlLike = meaningful.filter((l) => /^\s*(- |-$|["']?[\w.\/-]+["']?\s*:(\s|$)|[\]}]|\s)/.test(l));
+  if (meaningful.length < 3 || yamlLike.length * 2 >= meaningful.length) return undefined;
+  const markdown = lines.some((l) => /^(```|\|.*\|\s*$|#{1,6} \S)/.test(l));
+  const kind = markdown ? 'Markdown' : 'text';
+  return problem(
+    '',
+    `is not a YAML config: it reads like ${kind} (${meaningful.length - yamlLike.length} of ${meaningful.length} lines are not YAML); ` +
+      'pass a config such as config/example.yaml',
+  );
 }
 
 function toProblems(issue: z.core.$ZodIssue, data: unknown): ConfigProblem[] {
