@@ -90,7 +90,8 @@ export function credentialAssignment(text: string): { readonly name: string; rea
     if (separator !== '=' && !prefix.startsWith('-')) continue;
     if (value === '' || /^\$\{[^}]*\}$|^\$[A-Za-z_]\w*$/.test(value)) continue;
     const kind = credentialKindOfKey(name);
-    if (kind) return { name: `${prefix.trim()}${name}`, shown: `${prefix.trim()}${name}${separator === '=' ? '=' : ' '}...`, kind };
+    const option = `${prefix.startsWith('-') ? prefix : ''}${name}`;
+    if (kind) return { name: option, shown: `${option}${separator === '=' ? '=' : ' '}...`, kind };
   }
   return undefined;
 }
@@ -141,7 +142,7 @@ export function credentialKind(value: unknown, key?: string): string | undefined
 
 
 function withArticle(kind: string): string {
-  return `${/^[aeiouAEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`;
+  return `${/^[aeioAEIO]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 /** What a masked value prints after `got`: `a value that looks like a private key: not shown; keep secrets ...`. */
