@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { blockSize, cidrContains, parseCidr, parseIpv4 } from '../network/ipv4';
 import { asRecord, diskType, ipv4Address, ipv4Cidr, machineType, resourceName, zone } from './fields';
+import { zoneOfRegionMessage } from './location-defaults';
 import type { CrossFieldProblem } from './schema';
 
 
@@ -149,7 +150,7 @@ export function irisMirrorProblems(section: unknown, region: unknown): CrossFiel
     const vmZone = asRecord(vms[role]).zone;
     if (typeof vmZone !== 'string') continue;
     if (typeof region === 'string' && !vmZone.startsWith(`${region}-`)) {
-      problem(['vms', role, 'zone'], vmZone, `must be a zone of the region ${region}`);
+      problem(['vms', role, 'zone'], vmZone, zoneOfRegionMessage(region));
     }
     if (role === 'client') continue;
     const other = zones.get(vmZone);

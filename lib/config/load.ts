@@ -3,6 +3,7 @@ import { CST, LineCounter, Parser, parseDocument, YAMLError } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, ConfigProblem } from './errors';
 import { credentialKind } from './secrets';
+import { withLocationDefaults } from './location-defaults';
 import { Config, configSchema, configWarnings, crossFieldProblems } from './schema';
 
 export interface LoadedConfig {
@@ -28,14 +29,26 @@ export function parseConfig(text: string, file = '<config>'): LoadedConfig {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(file, [problem('', 'must be a YAML mapping of settings', data, data !== null)]);
   }
-  const result = configSchema.safeParse(data, { reportInput: true, error: defaultMessage });
+  // Zones the file leaves out follow its region (the catalog's zones), so moving a config needs only what it names.
+  const { data: located, derived } = withLocationDefaults(data);
+  const result = configSchema.safeParse(located, { reportInput: true, error: defaultMessage });
   const problems = [
-    ...(result.success ? [] : result.error.issues.flatMap((issue) => toProblems(issue, data))),
-    // On a valid config the checks see the defaults too (an omitted zone is still us-central1-a).
-    ...crossFieldProblems(result.success ? result.data : data).map((p) => problem(p.path.join('.'), p.message, p.input)),
+    ...(result.success ? [] : result.error.issues.flatMap((issue) => toProblems(issue, located))),
+    // On a valid config the checks see the defaults too; a problem with a value the file does not hold says so.
+    ...crossFieldProblems(result.success ? result.data : located).map((p) =>
+      problem(p.path.join('.'), p.message + origin(data, p.path, derived, p.input), p.input),
+    ),
   ];
   if (!result.success || problems.length > 0) throw new ConfigError(file, problems);
   return { file, config: result.data, warnings: configWarnings(result.data) };
+}
+
+/** For a value the file does not hold: where it came from, and the key that changes it. */
+function origin(data: unknown, path: readonly string[], derived: ReadonlySet<string>, value: unknown): string {
+  // Nothing to say about a value the file holds, or about one that is missing altogether ("is required").
+  if (value === undefined || valueAt(data, path) !== undefined) return '';
+  const key = path.join('.');
+  return derived.has(key) ? `; it follows region: set ${key} to choose another` : `; that is the default: set ${key} to choose another`;
 }
 
 function problem(path: string, message: string, got?: unknown, hasValue = got !== undefined): ConfigProblem {

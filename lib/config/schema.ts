@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { blockSize, cidrsOverlap, parseCidr } from '../network/ipv4';
 import { cloudrunMeshProblems, cloudrunMeshSchema } from './cloudrun-mesh';
+import { isKnownRegion, machineTypeAvailabilityProblem } from './catalog';
 import { asRecord, regionOfZone } from './fields';
 import { gkePlaygroundSchema } from './gke-playground';
 import { globalShape } from './global';
+import { zoneOfRegionMessage } from './location-defaults';
 import { ilpConnectorProblems, ilpConnectorSchema } from './ilp-connector';
 import { irisMirrorProblems, irisMirrorSchema } from './iris-mirror';
 import { skypilotProblems, skypilotSchema } from './skypilot';
@@ -39,7 +41,8 @@ export interface CrossFieldProblem {
 export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
   const problems: CrossFieldProblem[] = [];
   const root = asRecord(config);
-  const region = root.region;
+  // An unknown region is one problem (the field's own): the zone checks that would follow from it are left out.
+  const region = typeof root.region === 'string' && isKnownRegion(root.region) ? root.region : undefined;
   // A section that is valid on its own is checked with its defaults filled in, even when other parts are wrong.
   const playground = asRecord(withDefaults(gkePlaygroundSchema, root.gkePlayground));
   if (root.gkePlayground !== undefined && playground.enabled !== false) {
@@ -48,7 +51,7 @@ export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
       problems.push({
         path: ['gkePlayground', 'zone'],
         input: zone,
-        message: `must be a zone of the region ${region} (such as ${region}-b)`,
+        message: zoneOfRegionMessage(region),
       });
     }
     problems.push(
@@ -74,6 +77,37 @@ export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
   }
   if (root.cloudrunMesh !== undefined) {
     problems.push(...cloudrunMeshProblems(withDefaults(cloudrunMeshSchema, root.cloudrunMesh)));
+  }
+  problems.push(...machineAvailability(root));
+  return problems;
+}
+
+/** Each VM or node pool whose machine series the catalog says is not offered in its zone. */
+function machineAvailability(root: Record<string, unknown>): CrossFieldProblem[] {
+  const at = (path: string[]): unknown => path.reduce<unknown>((node, key) => asRecord(node)[key], root);
+  const checks: [machinePath: string[], zonePath: string[], section: string][] = [
+    [['gkePlayground', 'machineType'], ['gkePlayground', 'zone'], 'gkePlayground'],
+    [['skypilot', 'cluster', 'nodePool', 'machineType'], ['skypilot', 'cluster', 'zone'], 'skypilot'],
+    [['ilpConnector', 'cluster', 'nodePool', 'machineType'], ['ilpConnector', 'cluster', 'zone'], 'ilpConnector'],
+    ...(['primary', 'backup', 'arbiter', 'client'] as const).map((role): [string[], string[], string] => [
+      ['irisMirror', 'machineType'],
+      ['irisMirror', 'vms', role, 'zone'],
+      'irisMirror',
+    ]),
+  ];
+  const problems: CrossFieldProblem[] = [];
+  const reported = new Set<string>();
+  for (const [machinePath, zonePath, section] of checks) {
+    if (root[section] === undefined || asRecord(root[section]).enabled === false) continue;
+    const machine = at(machinePath);
+    const zone = at(zonePath);
+    if (typeof machine !== 'string' || typeof zone !== 'string') continue;
+    const message = machineTypeAvailabilityProblem(machine, zone);
+    const key = machinePath.join('.');
+    if (message && !reported.has(key)) {
+      reported.add(key);
+      problems.push({ path: machinePath, input: machine, message: `is not offered where it runs: ${message}` });
+    }
   }
   return problems;
 }

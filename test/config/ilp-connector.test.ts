@@ -138,7 +138,7 @@ describe('ilpConnector config', () => {
       'ilpConnector.connector.minScale: must not exceed maxScale 2 (got 3)',
     ]);
     expect(problems('cluster:\n  zone: europe-west1-b')).toEqual([
-      'ilpConnector.cluster.zone: must be a zone of the region us-central1 (such as us-central1-b) (got "europe-west1-b")',
+      'ilpConnector.cluster.zone: must be a zone of the region us-central1 (one of us-central1-a, us-central1-b, us-central1-c, us-central1-f) (got "europe-west1-b")',
     ]);
     expect(problems('network:\n  privateServicesCidr: 10.80.0.0/20')).toEqual([
       'ilpConnector.network.privateServicesCidr: overlaps nodesCidr 10.80.0.0/22 (got "10.80.0.0/20")',

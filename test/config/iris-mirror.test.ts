@@ -69,7 +69,7 @@ describe('irisMirror config', () => {
     expect(problems('vms:\n  arbiter:\n    ip: 10.0.0.3\n  client:\n    ip: 10.0.0.1\n    zone: us-east1-b')).toEqual([
       'irisMirror.vms.arbiter.ip: is already the address of vms.primary (got "10.0.0.3")',
       'irisMirror.vms.client.ip: is reserved by Google Cloud in 10.0.0.0/24 (the network address, .1 and the last two) (got "10.0.0.1")',
-      'irisMirror.vms.client.zone: must be a zone of the region us-central1 (got "us-east1-b")',
+      'irisMirror.vms.client.zone: must be a zone of the region us-central1 (one of us-central1-a, us-central1-b, us-central1-c, us-central1-f) (got "us-east1-b")',
     ]);
   });
 
@@ -86,7 +86,7 @@ describe('irisMirror config', () => {
 
   test('a public VIP needs the CIDRs that may reach it', () => {
     expect(problems('vip:\n  public: true')).toEqual([
-      'irisMirror.vip.publicSourceCidrs: must list who may reach the public VIP (got [])',
+      'irisMirror.vip.publicSourceCidrs: must list who may reach the public VIP; that is the default: set irisMirror.vip.publicSourceCidrs to choose another (got [])',
     ]);
   });
 

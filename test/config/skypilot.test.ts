@@ -72,7 +72,7 @@ describe('skypilot config', () => {
     ).toEqual([
       'skypilot.authMode: must be one of: iam, password (got "token")',
       'skypilot.cloudSqlProxy.image: must not use the moving tag latest (got "gcr.io/cloud-sql-connectors/cloud-sql-proxy:latest")',
-      'skypilot.cluster.zone: must be a zone of the region us-central1 (such as us-central1-b) (got "europe-west1-b")',
+      'skypilot.cluster.zone: must be a zone of the region us-central1 (one of us-central1-a, us-central1-b, us-central1-c, us-central1-f) (got "europe-west1-b")',
       'skypilot.network.privateServicesCidr: overlaps podsCidr 10.64.0.0/14 (got "10.64.0.0/20")',
     ]);
   });

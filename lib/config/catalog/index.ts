@@ -39,7 +39,18 @@ export function zonesOf(region: string): string[] | undefined {
 }
 
 export function regionMessage(value: string): string {
-  return `must be a Google Cloud region such as us-central1${didYouMean(value, REGIONS)}`;
+  // An abbreviation (eu-west1 for europe-west1) is a likelier meaning than the nearest spelling (me-west1).
+  const parts = value.split('-');
+  const expanded = REGIONS.filter((region) => {
+    const full = region.split('-');
+    const last = parts.length - 1;
+    return (
+      full.length === parts.length &&
+      full.every((part, i) => (i === last ? part === parts[i] : part.startsWith(parts[i])))
+    );
+  });
+  const hint = expanded.length === 1 ? `; did you mean "${expanded[0]}"?` : didYouMean(value, REGIONS);
+  return `must be a Google Cloud region such as us-central1${hint}`;
 }
 
 export function zoneMessage(value: string): string {
@@ -136,6 +147,7 @@ export function machineTypeAvailabilityProblem(machineType: string, zoneOrRegion
   if (!isKnownZone(zoneOrRegion)) return `${series} machine types are not offered in any zone of ${zoneOrRegion}`;
   const region = zoneOrRegion.replace(/-[a-z]$/, '');
   const others = (zonesOf(region) ?? []).filter((zone) => machineTypeOfferedIn(machineType, zone));
-  const where = others.length > 0 ? `; zones of ${region} that offer them: ${others.join(', ')}` : ` (nor anywhere in ${region})`;
+  const where =
+    others.length > 0 ? `; zones of ${region} that offer them: ${others.join(', ')}` : ` (nor anywhere in ${region})`;
   return `${series} machine types are not offered in ${zoneOrRegion}${where}`;
 }
