@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { asRecord, dns1123Label, pinnedImage, quantity, regionOfZone, resourceName, serviceAccountId } from './fields';
+import { isKnownZone } from './catalog';
 import { zoneOfRegionMessage } from './location-defaults';
 import type { CrossFieldProblem } from './schema';
 import { refuseCredentials } from './secrets';
@@ -197,7 +198,7 @@ export function ilpConnectorProblems(section: unknown, region: unknown): CrossFi
   const knative = asRecord(root.knative);
   const domain = root.domain === undefined ? undefined : asRecord(root.domain);
 
-  if (typeof region === 'string' && typeof cluster.zone === 'string' && regionOfZone(cluster.zone) !== region) {
+  if (typeof region === 'string' && typeof cluster.zone === 'string' && isKnownZone(cluster.zone) && regionOfZone(cluster.zone) !== region) {
     problem(['cluster', 'zone'], cluster.zone, zoneOfRegionMessage(region));
   }
   const address = connector.nodeIlpAddress;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { blockSize, cidrContains, parseCidr, parseIpv4 } from '../network/ipv4';
 import { asRecord, diskType, ipv4Address, ipv4Cidr, machineType, resourceName, zone } from './fields';
+import { isKnownZone } from './catalog';
 import { zoneOfRegionMessage } from './location-defaults';
 import type { CrossFieldProblem } from './schema';
 
@@ -149,7 +150,8 @@ export function irisMirrorProblems(section: unknown, region: unknown): CrossFiel
   for (const role of ROLES) {
     const vmZone = asRecord(vms[role]).zone;
     if (typeof vmZone !== 'string') continue;
-    if (typeof region === 'string' && !vmZone.startsWith(`${region}-`)) {
+    // An unknown zone is the zone field's own problem; only a real zone of another region is reported here.
+    if (typeof region === 'string' && isKnownZone(vmZone) && !vmZone.startsWith(`${region}-`)) {
       problem(['vms', role, 'zone'], vmZone, zoneOfRegionMessage(region));
     }
     if (role === 'client') continue;

@@ -100,7 +100,11 @@ function yamlProblems(text: string, errors: readonly YAMLError[]): ConfigProblem
   const problems: ConfigProblem[] = [];
   const seenLines = new Set<number>();
   let more = 0;
+  let tabbed = false;
   for (const error of errors) {
+    // After a tab used as indentation, the lines around it no longer line up: those errors only echo the tab.
+    if (tabbed && error.code === 'BAD_INDENT') continue;
+    if (error.code === 'TAB_AS_INDENT') tabbed = true;
     let { line, col } = error.linePos?.[0] ?? { line: 0, col: 0 };
     let message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
     const flow = /^Flow (sequence|map)/.exec(message);
@@ -123,12 +127,27 @@ function yamlProblems(text: string, errors: readonly YAMLError[]): ConfigProblem
     }
     const source = lines[line - 1]?.trimEnd();
     const where = line > 0 ? ` at line ${line}, column ${col}` : '';
-    problems.push(problem('', `invalid YAML${where}: ${message}`, source || undefined));
+    // The line is quoted unless it holds a credential: by content, or as the value of a key such as `password:`.
+    const secret = source ? lineCredential(source) : undefined;
+    problems.push(
+      secret
+        ? { path: '', message: `invalid YAML${where}: ${message}`, hasValue: true, secret }
+        : problem('', `invalid YAML${where}: ${message}`, source || undefined),
+    );
   }
   if (more > 0) {
     problems.push(problem('', `and ${more} more YAML ${more === 1 ? 'error' : 'errors'}, often caused by the first; fix it and run again`));
   }
   return problems;
+}
+
+/** The kind of credential a YAML line carries, as `key: value` pairs anywhere on it or in its text. */
+function lineCredential(line: string): string | undefined {
+  for (const [, key, value] of line.matchAll(/([\w.-]+)\s*:\s*([^\s#][^#]*?)(?=\s+[\w.-]+\s*:|\s*(#|$))/g)) {
+    const kind = credentialKind(value.trim(), key);
+    if (kind) return kind;
+  }
+  return credentialKind(line.trim(), undefined);
 }
 
 /** Flow collections (`[`, `{`) the parser found no closing bracket for, with where they open. */

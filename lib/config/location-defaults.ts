@@ -1,4 +1,4 @@
-import { zonesOf } from './catalog';
+import { machineTypeOfferedIn, zonesOf } from './catalog';
 import { asRecord } from './fields';
 
 /**
@@ -16,6 +16,9 @@ const ZONE_DEFAULTS: readonly { readonly path: readonly string[]; readonly zone:
   { path: ['irisMirror', 'vms', 'arbiter', 'zone'], zone: 2 },
   { path: ['irisMirror', 'vms', 'client', 'zone'], zone: 2 },
 ];
+
+/** The IRIS members' machine type, in order of preference: the article's, then shapes with at least its memory. */
+const IRIS_MACHINE_TYPES = ['n1-standard-1', 'n2-standard-2', 'e2-standard-2', 'n2d-standard-2', 'c3-standard-4'];
 
 export interface LocatedConfig {
   /** The file's data with the region's zones filled in. */
@@ -49,6 +52,16 @@ export function withLocationDefaults(data: unknown): LocatedConfig {
     if (ok && node[leaf] === undefined) {
       node[leaf] = zones[Math.min(zone, zones.length - 1)];
       derived.add(path.join('.'));
+    }
+  }
+  // The article's n1-standard-1 where its members' zones offer N1; else the nearest shape that they do offer.
+  const iris = copy.irisMirror;
+  if (iris !== undefined && asRecord(iris) === iris && (iris as Record<string, unknown>).machineType === undefined) {
+    const memberZones = zones.slice(0, 3);
+    const fits = IRIS_MACHINE_TYPES.find((type) => memberZones.every((z) => machineTypeOfferedIn(type, z) !== false));
+    if (fits && fits !== IRIS_MACHINE_TYPES[0]) {
+      (iris as Record<string, unknown>).machineType = fits;
+      derived.add('irisMirror.machineType');
     }
   }
   return { data: copy, derived };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { blockSize, cidrsOverlap, parseCidr } from '../network/ipv4';
 import { cloudrunMeshProblems, cloudrunMeshSchema } from './cloudrun-mesh';
-import { isKnownRegion, machineTypeAvailabilityProblem } from './catalog';
+import { isKnownRegion, isKnownZone, machineTypeAvailabilityProblem } from './catalog';
 import { asRecord, regionOfZone } from './fields';
 import { gkePlaygroundSchema } from './gke-playground';
 import { globalShape } from './global';
@@ -47,7 +47,7 @@ export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
   const playground = asRecord(withDefaults(gkePlaygroundSchema, root.gkePlayground));
   if (root.gkePlayground !== undefined && playground.enabled !== false) {
     const zone = playground.zone;
-    if (typeof region === 'string' && typeof zone === 'string' && regionOfZone(zone) !== region) {
+    if (typeof region === 'string' && typeof zone === 'string' && isKnownZone(zone) && regionOfZone(zone) !== region) {
       problems.push({
         path: ['gkePlayground', 'zone'],
         input: zone,
@@ -154,14 +154,9 @@ function overlappingRanges(
  * "anyone" (`ranges` undefined), or written so (0.0.0.0/0, or ranges that together cover every IPv4 address).
  */
 function openToInternet(path: string, ranges: readonly string[] | undefined, what: string, alternative = ''): string[] {
-  const how =
-    ranges === undefined ? 'unset, which means any address' : `${JSON.stringify(ranges)} covers every address`;
   if (ranges !== undefined && !coversEveryAddress(ranges)) return [];
-  return [
-    `${path}: ${how} on the internet reaches ${what}; list your office or VPN ranges${
-      alternative ? `, ${alternative}` : ''
-    }`,
-  ];
+  const how = ranges === undefined ? 'unset, so' : `${JSON.stringify(ranges)} admits every address, so`;
+  return [`${path}: ${how} anyone on the internet reaches ${what}; list your office or VPN ranges${alternative ? `, ${alternative}` : ''}`];
 }
 
 /** Whether the CIDRs together cover all of IPv4. */

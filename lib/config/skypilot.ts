@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { asRecord, dns1123Label, ipv4Cidr, pinnedImage, regionOfZone, resourceName, serviceAccountId } from './fields';
+import { isKnownZone } from './catalog';
 import { zoneOfRegionMessage } from './location-defaults';
 import type { CrossFieldProblem } from './schema';
 import { cloudSqlProxySchema, clusterNetworkSchema, postgresSchema, privateClusterSchema } from './shapes';
@@ -110,7 +111,7 @@ export function skypilotProblems(section: unknown, region: unknown): CrossFieldP
   const cluster = asRecord(root.cluster);
   const chart = asRecord(root.chart);
 
-  if (typeof region === 'string' && typeof cluster.zone === 'string' && regionOfZone(cluster.zone) !== region) {
+  if (typeof region === 'string' && typeof cluster.zone === 'string' && isKnownZone(cluster.zone) && regionOfZone(cluster.zone) !== region) {
     problem(['cluster', 'zone'], cluster.zone, zoneOfRegionMessage(region));
   }
   if (root.authMode === 'iam' && cluster.workloadIdentity === false) {

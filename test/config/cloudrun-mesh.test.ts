@@ -181,7 +181,7 @@ describe('cloudrunMesh config', () => {
 
   test('a public gateway open to any address is a warning', () => {
     expect(configWarnings(parseConfig(BASE).config)).toEqual([
-      'cloudrunMesh.gateway.externalSourceRanges: unset, which means any address on the internet reaches the public hgate load balancer (istiod and the SNI ports, behind mTLS); list your office or VPN ranges, or set external: false',
+      'cloudrunMesh.gateway.externalSourceRanges: unset, so anyone on the internet reaches the public hgate load balancer (istiod and the SNI ports, behind mTLS); list your office or VPN ranges, or set external: false',
     ]);
     const narrowed = changed('    internalAddress: 10.128.0.50\n', '    internalAddress: 10.128.0.50\n    externalSourceRanges: [198.51.100.0/24]\n');
     expect(configWarnings(parseConfig(narrowed).config)).toEqual([]);

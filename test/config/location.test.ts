@@ -22,6 +22,21 @@ describe('defaults that follow the region', () => {
     ]);
   });
 
+  test("where the region's zones do not offer N1, the IRIS members get a shape they do offer", () => {
+    for (const region of ['me-central2', 'africa-south1']) {
+      expect(configProblems(inRegion(region))).toEqual([]);
+      expect(parseConfig(inRegion(region), 'test.yaml').config.irisMirror.machineType).not.toBe('n1-standard-1');
+    }
+    expect(parseConfig(inRegion('europe-west1'), 'test.yaml').config.irisMirror.machineType).toBe('n1-standard-1');
+  });
+
+  test('a zone that does not exist is one problem, naming the zones of its region', () => {
+    const text = EXAMPLE.replace('  clusterName: cluster-1\n', '  clusterName: cluster-1\n  zone: europe-west1-a\n');
+    expect(configProblems(text)).toEqual([
+      'gkePlayground.zone: must be a zone such as us-central1-a; europe-west1 has zones b, c, d (got "europe-west1-a")',
+    ]);
+  });
+
   test('a zone the file names is kept, and checked against the region', () => {
     const text = inRegion('europe-west1').replace(
       '  clusterName: cluster-1\n',

@@ -79,7 +79,7 @@ describe('skypilot config', () => {
 
   test('an API server open to any address is allowed, with a warning', () => {
     expect(parseConfig(BASE).warnings).toEqual([
-      'skypilot.web.sourceCidrs: unset, which means any address on the internet reaches the API server, whose basic-auth login travels over plain HTTP; list your office or VPN ranges',
+      'skypilot.web.sourceCidrs: unset, so anyone on the internet reaches the API server, whose basic-auth login travels over plain HTTP; list your office or VPN ranges',
     ]);
     expect(parseConfig(BASE + '  web:\n    sourceCidrs: [203.0.113.0/24]\n').warnings).toEqual([]);
     expect(problems('web:\n  sourceCidrs: []')).toEqual([

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../lib/config/errors';
 import { loadConfig, parseConfig } from '../../lib/config/load';
+import { EXAMPLE_CONFIG } from '../support/app';
 import { configProblems } from '../support/config';
 
 const VALID = `projectId: my-project-123
@@ -139,5 +140,20 @@ cloudrunMesh:
 
   test('a few aliases are fine', () => {
     expect(configProblems(`${VALID}gkePlayground: &pg\n  zone: us-central1-a\nlabels: {team: web}\n`)).toEqual([]);
+  });
+
+  test('a tab used as indentation is one problem, not the misaligned lines after it', () => {
+    const example = readFileSync(EXAMPLE_CONFIG, 'utf8');
+    expect(configProblems(example.replace('  clusterName: cluster-1\n', '\tclusterName: cluster-1\n'))).toEqual([
+      expect.stringMatching(/^\(file\): invalid YAML at line \d+, column 1: tabs are not allowed as indentation; indent with spaces/),
+    ]);
+  });
+
+  test('a broken line holding `password: ...` is not quoted back', () => {
+    const example = readFileSync(EXAMPLE_CONFIG, 'utf8');
+    const text = example.replace(/^skypilot:\n  enabled: true\n/m, 'skypilot:\n  enabled: true\n  web:\n    username: admin password: hunter2hunter2\n');
+    const problems = configProblems(text);
+    expect(problems.join('\n')).not.toContain('hunter2');
+    expect(problems[0]).toMatch(/got a value that looks like a password: not shown/);
   });
 });
