@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError, ConfigProblem } from './errors';
 import { credentialKind } from './secrets';
 import { withLocationDefaults } from './location-defaults';
+import { closest } from './suggest';
 import { Config, configSchema, configWarnings, crossFieldProblems } from './schema';
 
 export interface LoadedConfig {
@@ -247,29 +248,6 @@ function allowedKeys(path: readonly string[]): string[] {
     else return [];
   }
   return [];
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance <= Math.max(2, Math.floor(candidate.length / 4)) && (!best || distance < best.distance)) {
-      best = { candidate, distance };
-    }
-  }
-  return best?.candidate;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 function valueAt(data: unknown, path: readonly string[]): unknown {
