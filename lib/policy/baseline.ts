@@ -1,7 +1,7 @@
 import { DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import type { Waiver } from '../config/global';
-import { Attributes, RULES, Rule } from './rules';
+import { Attributes, RULES, Rule, StackResource } from './rules';
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
@@ -23,8 +23,10 @@ export interface WaivedFinding extends Finding {
  * synth collects every finding across all stacks, then fails once with the full list (see lib/app/synthesize.ts).
  */
 export class SecurityBaseline implements IAspect {
-  private readonly found = new Map<string, Finding>();
+  /** Every resource visited, by stack: rules are checked once all are known, as some look across a stack. */
+  private readonly resourcesByStack = new Map<string, StackResource[]>();
   private readonly rulesByType = new Map<string, Rule[]>();
+  private checked: Map<string, Finding> | undefined;
 
   constructor(
     private readonly waivers: readonly Waiver[] = [],
@@ -39,8 +41,7 @@ export class SecurityBaseline implements IAspect {
 
   visit(node: IConstruct): void {
     if (!TerraformResource.isTerraformResource(node)) return;
-    const rules = this.rulesByType.get(node.terraformResourceType);
-    if (!rules) return;
+    const type = node.terraformResourceType;
     const stack = TerraformStack.of(node);
     // Resolve the way synthesis does (preparing: cross-stack references may add outputs), so rules see the JSON.
     const synthesized = Tokenization.resolve(node.toTerraform(), {
@@ -48,14 +49,30 @@ export class SecurityBaseline implements IAspect {
       preparing: true,
       resolver: RESOLVER,
     }) as { resource: Record<string, Record<string, Attributes>> };
-    const attrs = synthesized.resource[node.terraformResourceType][node.friendlyUniqueId];
-    const address = `${node.terraformResourceType}.${node.friendlyUniqueId}`;
-    for (const rule of rules) {
-      const problem = rule.check(attrs, node.terraformResourceType);
-      if (problem === undefined) continue;
-      const finding = { stack: stack.node.id, address, ruleId: rule.id, problem, fix: rule.fix };
-      this.found.set(`${finding.stack}/${address}/${rule.id}`, finding);
+    const address = `${type}.${node.friendlyUniqueId}`;
+    const resources = this.resourcesByStack.get(stack.node.id) ?? [];
+    const index = resources.findIndex((r) => r.address === address);
+    const resource = { type, address, attrs: synthesized.resource[type][node.friendlyUniqueId] };
+    if (index >= 0) resources[index] = resource;
+    else resources.push(resource);
+    this.resourcesByStack.set(stack.node.id, resources);
+    this.checked = undefined;
+  }
+
+  private get found(): Map<string, Finding> {
+    if (this.checked) return this.checked;
+    const found = new Map<string, Finding>();
+    for (const [stack, resources] of this.resourcesByStack) {
+      for (const { type, address, attrs } of resources) {
+        for (const rule of this.rulesByType.get(type) ?? []) {
+          const problem = rule.check(attrs, type, resources);
+          if (problem === undefined) continue;
+          found.set(`${stack}/${address}/${rule.id}`, { stack, address, ruleId: rule.id, problem, fix: rule.fix });
+        }
+      }
     }
+    this.checked = found;
+    return found;
   }
 
   /** Findings no waiver covers: any of these fails synth. */

@@ -1,0 +1,31 @@
+import type { Case } from './case';
+
+const SA = 'vm@p.iam.gserviceaccount.com';
+
+export const COMPUTE_CASES: Record<string, Case> = {
+  CKV_GCP_39: {
+    type: 'google_compute_instance',
+    fails: { shielded_instance_config: { enable_secure_boot: true, enable_vtpm: true } },
+    passes: { shielded_instance_config: { enable_secure_boot: true, enable_vtpm: true, enable_integrity_monitoring: true } },
+  },
+  CKV_GCP_32: {
+    type: 'google_compute_instance',
+    fails: { metadata: { 'block-project-ssh-keys': 'false' } },
+    passes: { metadata: { 'block-project-ssh-keys': 'TRUE' } },
+  },
+  CKV_GCP_35: {
+    type: 'google_compute_instance',
+    fails: { metadata: { 'serial-port-enable': 'TRUE' } },
+    passes: { metadata: { 'serial-port-enable': 'FALSE' } },
+  },
+  CKV_GCP_36: {
+    type: 'google_compute_instance',
+    fails: { can_ip_forward: true },
+    passes: { can_ip_forward: false },
+  },
+  CKV_GCP_30: {
+    type: 'google_compute_instance',
+    fails: { service_account: { email: '123-compute@developer.gserviceaccount.com' } },
+    passes: { service_account: { email: SA } },
+  },
+};

@@ -1,0 +1,73 @@
+import type { Attrs, Case } from './case';
+
+const SA = 'nodes@p.iam.gserviceaccount.com';
+const goodNodeConfig = {
+  service_account: SA,
+  workload_metadata_config: { mode: 'GKE_METADATA' },
+  shielded_instance_config: { enable_secure_boot: true },
+};
+const cluster = (attrs: Attrs): Attrs => ({ remove_default_node_pool: true, ...attrs });
+const pool = (nodeConfig: Attrs): Attrs => ({ node_config: { ...goodNodeConfig, ...nodeConfig } });
+
+export const GKE_CASES: Record<string, Case> = {
+  CKV_GCP_1: {
+    type: 'google_container_cluster',
+    fails: cluster({ logging_service: 'none' }),
+    passes: cluster({ logging_service: 'logging.googleapis.com/kubernetes' }),
+  },
+  CKV_GCP_7: {
+    type: 'google_container_cluster',
+    fails: cluster({ enable_legacy_abac: true }),
+    passes: cluster({ enable_legacy_abac: false }),
+  },
+  CKV_GCP_13: {
+    type: 'google_container_cluster',
+    fails: cluster({}),
+    passes: cluster({ master_auth: { client_certificate_config: { issue_client_certificate: false } } }),
+  },
+  CKV_GCP_70: {
+    type: 'google_container_cluster',
+    fails: cluster({ release_channel: { channel: 'UNSPECIFIED' } }),
+    passes: cluster({ release_channel: { channel: 'REGULAR' } }),
+  },
+  CKV_GCP_71: {
+    type: 'google_container_cluster',
+    fails: cluster({ enable_shielded_nodes: false }),
+    passes: cluster({ enable_shielded_nodes: true }),
+  },
+  'GKE-WORKLOAD-IDENTITY': {
+    type: 'google_container_cluster',
+    fails: cluster({}),
+    passes: cluster({ workload_identity_config: { workload_pool: 'p.svc.id.goog' } }),
+  },
+  'AVD-GCP-0059': {
+    type: 'google_container_cluster',
+    fails: cluster({ private_cluster_config: { enable_private_nodes: false } }),
+    passes: cluster({ private_cluster_config: { enable_private_nodes: true } }),
+  },
+  CKV_GCP_69: {
+    type: 'google_container_node_pool',
+    fails: pool({ workload_metadata_config: { mode: 'GCE_METADATA' } }),
+    passes: pool({}),
+  },
+  CKV_GCP_68: {
+    type: 'google_container_node_pool',
+    fails: pool({ shielded_instance_config: { enable_secure_boot: false } }),
+    passes: pool({}),
+  },
+  'AVD-GCP-0050': {
+    type: 'google_container_node_pool',
+    fails: pool({ service_account: '123456789-compute@developer.gserviceaccount.com' }),
+    passes: pool({}),
+  },
+  CKV_GCP_9: {
+    type: 'google_container_node_pool',
+    fails: { management: { auto_repair: false } },
+    passes: { management: { auto_repair: true } },
+  },
+  CKV_GCP_10: {
+    type: 'google_container_node_pool',
+    fails: { management: { auto_upgrade: false } },
+    passes: { management: { auto_upgrade: true } },
+  },
+};
