@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import type { StateBootstrapConfig } from '../lib/config/state-bootstrap';
+import { accessLogBucketName, StateBootstrapConfig } from '../lib/config/state-bootstrap';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 import { StateBucket } from '../lib/state/state-bucket';
+import { AccessLogBucket } from '../lib/storage/access-log-bucket';
 
 /**
  * `state-bootstrap`: the GCS bucket every other stack keeps its state in. It starts with local state (the bucket
@@ -17,15 +18,23 @@ export class StateBootstrapStack extends BlueprintStack {
           : undefined,
     });
 
+    const location = section.location ?? config.region;
+    const accessLogs = new AccessLogBucket(this, 'access-logs', {
+      name: accessLogBucketName(section, config.stateBucket),
+      location,
+      retentionDays: section.accessLogs.retentionDays,
+    });
     const state = new StateBucket(this, 'state', {
       name: config.stateBucket,
-      location: section.location ?? config.region,
+      location,
+      accessLogs,
       noncurrentVersionsToKeep: section.noncurrentVersionsToKeep,
       softDeleteRetentionDays: section.softDeleteRetentionDays,
       kmsKeyName: section.kmsKeyName,
     });
 
     this.addOutput('bucket_name', state.bucket.name, 'Bucket holding the Terraform state of every stack');
+    this.addOutput('access_log_bucket', accessLogs.bucket.name, "Bucket receiving the state bucket's usage and storage logs");
     this.addOutput(
       'backend_block',
       [

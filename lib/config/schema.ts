@@ -10,7 +10,7 @@ import { ilpConnectorProblems, ilpConnectorSchema } from './ilp-connector';
 import { irisMirrorProblems, irisMirrorSchema } from './iris-mirror';
 import { skypilotProblems, skypilotSchema } from './skypilot';
 import { CLUSTER_NETWORK_RANGES } from './shapes';
-import { stateBootstrapSchema } from './state-bootstrap';
+import { stateBootstrapProblems, stateBootstrapSchema } from './state-bootstrap';
 
 /**
  * The whole config file. Checks that span fields are in `crossFieldProblems`. state-bootstrap is built unless
@@ -62,6 +62,7 @@ export function crossFieldProblems(config: unknown): CrossFieldProblem[] {
       ),
     );
   }
+  problems.push(...stateBootstrapProblems(root.stateBootstrap ?? {}, root.stateBucket));
   if (root.irisMirror !== undefined) {
     problems.push(...irisMirrorProblems(withDefaults(irisMirrorSchema, root.irisMirror), region));
   }

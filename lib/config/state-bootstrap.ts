@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { kmsKeyName } from './fields';
+import { asRecord, bucketName, kmsKeyName } from './fields';
+import type { CrossFieldProblem } from './schema';
 
 /** The `stateBootstrap` section: the bucket that holds every stack's Terraform state. */
 export const stateBootstrapSchema = z.strictObject({
@@ -13,6 +14,18 @@ export const stateBootstrapSchema = z.strictObject({
   noncurrentVersionsToKeep: z.number().int().min(1).max(100).default(10),
   /** Days a deleted or overwritten object stays restorable (Cloud Storage soft delete, 7-90). */
   softDeleteRetentionDays: z.number().int().min(7).max(90).default(7),
+  /**
+   * Cloud Storage usage and storage logs of the state bucket (who read or wrote which state, hourly), kept in a bucket
+   * of their own: the state holds secrets.
+   */
+  accessLogs: z
+    .strictObject({
+      /** The log bucket. Default: `<stateBucket>-access-logs`. */
+      bucket: bucketName.optional(),
+      /** Days a log object is kept before it is deleted. */
+      retentionDays: z.number().int().min(1).max(3650).default(365),
+    })
+    .prefault({}),
   /** Customer-managed encryption key for the bucket. Default: Google-managed encryption. */
   kmsKeyName: kmsKeyName.optional(),
   /**
@@ -28,3 +41,25 @@ export const stateBootstrapSchema = z.strictObject({
 });
 
 export type StateBootstrapConfig = z.infer<typeof stateBootstrapSchema>;
+
+/** The access-log bucket's name: the one configured, or `<stateBucket>-access-logs`. */
+export function accessLogBucketName(section: StateBootstrapConfig, stateBucket: string): string {
+  return section.accessLogs.bucket ?? `${stateBucket}-access-logs`;
+}
+
+/** The access-log bucket must be another bucket, with a name Cloud Storage accepts when it is the default. */
+export function stateBootstrapProblems(section: unknown, stateBucket: unknown): CrossFieldProblem[] {
+  const root = asRecord(section);
+  if (root.enabled === false || typeof stateBucket !== 'string') return [];
+  const configured = asRecord(root.accessLogs).bucket;
+  const path = ['stateBootstrap', 'accessLogs', 'bucket'];
+  if (configured === undefined) {
+    const derived = `${stateBucket}-access-logs`;
+    return derived.length > 63
+      ? [{ path, input: undefined, message: `defaults to ${derived}, longer than a bucket name may be (63); name the log bucket` }]
+      : [];
+  }
+  return configured === stateBucket
+    ? [{ path, input: configured, message: 'must differ from stateBucket: a bucket logging into itself logs its own log writes' }]
+    : [];
+}

@@ -2,6 +2,7 @@ import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/l
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Construct } from 'constructs';
+import type { AccessLogBucket } from '../storage/access-log-bucket';
 
 export interface StateBucketProps {
   readonly name: string;
@@ -17,6 +18,8 @@ export interface StateBucketProps {
    * @default 7
    */
   readonly softDeleteRetentionDays?: number;
+  /** Where Cloud Storage writes the usage and storage logs of this bucket (CKV_GCP_62). @default not logged */
+  readonly accessLogs?: AccessLogBucket;
   /**
    * Customer-managed key; the project's Cloud Storage service agent is granted use of it.
    * @default Google-managed encryption
@@ -26,7 +29,7 @@ export interface StateBucketProps {
 
 /**
  * The bucket that holds Terraform state: versioned (CKV_GCP_78), uniform bucket-level access (CKV_GCP_29), public
- * access prevention enforced (CKV_GCP_114), soft delete, bounded noncurrent versions, never force-destroyed, and
+ * access prevention enforced (CKV_GCP_114), access logged to another bucket (CKV_GCP_62), soft delete, bounded noncurrent versions, never force-destroyed, and
  * protected from `terraform destroy` by prevent_destroy.
  */
 export class StateBucket extends Construct {
@@ -65,7 +68,8 @@ export class StateBucket extends Construct {
         },
       ],
       encryption: props.kmsKeyName ? { defaultKmsKeyName: props.kmsKeyName } : undefined,
-      dependsOn: keyGrant ? [keyGrant] : undefined,
+      logging: props.accessLogs ? { logBucket: props.accessLogs.bucket.name, logObjectPrefix: props.name } : undefined,
+      dependsOn: [...(keyGrant ? [keyGrant] : []), ...(props.accessLogs ? [props.accessLogs.writeGrant] : [])],
       lifecycle: { preventDestroy: true },
     });
   }

@@ -35,9 +35,30 @@ describe('security baseline rules', () => {
     );
   });
 
+  test('a bucket that receives another bucket\'s access logs need not log its own access (CKV_GCP_62)', () => {
+    const baseline = new SecurityBaseline();
+    const stack = new TerraformStack(testApp(), 'state-bootstrap');
+    const logs = new TerraformResource(stack, 'logs', { terraformResourceType: 'google_storage_bucket' });
+    logs.addOverride('name', 'state-access-logs');
+    const state = new TerraformResource(stack, 'state', { terraformResourceType: 'google_storage_bucket' });
+    state.addOverride('name', 'state');
+    state.addOverride('logging', { log_bucket: '${google_storage_bucket.logs.name}' });
+    const unrelated = new TerraformResource(stack, 'other', { terraformResourceType: 'google_storage_bucket' });
+    unrelated.addOverride('name', 'other');
+    Aspects.of(stack).add(baseline);
+    Testing.synth(stack);
+    const logging = baseline.violations.filter((f) => f.ruleId === 'CKV_GCP_62').map((f) => f.address);
+    expect(logging).toEqual(['google_storage_bucket.other']);
+  });
+
   test('a violation says where, which rule, what is wrong and how to fix or waive it', () => {
     const baseline = new SecurityBaseline();
-    findings('google_storage_bucket', { uniform_bucket_level_access: true, public_access_prevention: 'enforced' }, baseline);
+    const compliantButVersioning = {
+      uniform_bucket_level_access: true,
+      public_access_prevention: 'enforced',
+      logging: { log_bucket: 'logs' },
+    };
+    findings('google_storage_bucket', compliantButVersioning, baseline);
     expect(baseline.violations.map(formatViolation)).toEqual([
       'gke-playground/google_storage_bucket.subject: CKV_GCP_78 object versioning is not enabled; ' +
         'set versioning { enabled = true }, or waive it in config under policy.waivers: ' +
@@ -52,7 +73,7 @@ describe('security baseline rules', () => {
       { rule: 'CKV_GCP_78', stack: 'gke-playground', reason },
       { rule: 'CKV_GCP_114', stack: 'state-bootstrap', reason },
     ]);
-    findings('google_storage_bucket', {}, baseline);
+    findings('google_storage_bucket', { logging: { log_bucket: 'logs' } }, baseline);
     expect(baseline.violations.map((f) => f.ruleId)).toEqual(['CKV_GCP_114']);
     expect(baseline.waived.map((f) => [f.ruleId, f.reason])).toEqual([
       ['CKV_GCP_29', reason],

@@ -1,7 +1,6 @@
-import { attribute, DEFAULT_COMPUTE_SA, iamMembers, Rule } from './rule';
+import { attribute, DEFAULT_COMPUTE_SA, iamMembers, PUBLIC_MEMBERS, Rule } from './rule';
 
 const CLOUD_RUN_SERVICE = 'google_cloud_run_v2_service';
-const PUBLIC_MEMBERS = new Set(['allUsers', 'allAuthenticatedUsers']);
 const INTERNAL_INGRESS = new Set(['INGRESS_TRAFFIC_INTERNAL_ONLY', 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER']);
 
 /** Cloud Run, which checkov and trivy do not cover: internal ingress, no public invoker, a dedicated identity. */

@@ -50,4 +50,20 @@ export const COMPUTE_RULES: readonly Rule[] = [
     },
     fix: 'set service_account { email = <a dedicated service account> }',
   },
+  {
+    id: 'CKV_GCP_34',
+    resourceTypes: [INSTANCE],
+    check: (a) =>
+      metadataFlag(a, 'enable-oslogin') === 'false'
+        ? 'the VM turns OS Login off (metadata enable-oslogin = FALSE), overriding the project'
+        : undefined,
+    fix: 'remove metadata "enable-oslogin" or set it to "TRUE" and grant roles/compute.osLogin to who logs in',
+  },
+  {
+    id: 'CKV_GCP_40',
+    resourceTypes: [INSTANCE],
+    check: (a) =>
+      attribute(a, 'network_interface.access_config') !== undefined ? 'the VM has a public IP address' : undefined,
+    fix: 'remove network_interface.access_config; reach the VM through IAP or a bastion, and the internet through Cloud NAT',
+  },
 ];

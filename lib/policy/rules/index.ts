@@ -5,6 +5,7 @@ import { IAM_RULES } from './iam';
 import { KMS_RULES } from './kms';
 import { NETWORK_RULES } from './network';
 import { REDIS_RULES } from './redis';
+import { REGISTRY_RULES } from './registry';
 import type { Rule } from './rule';
 import { SQL_RULES } from './sql';
 import { STORAGE_RULES } from './storage';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   ...COMPUTE_RULES,
   ...SQL_RULES,
   ...REDIS_RULES,
+  ...REGISTRY_RULES,
   ...CLOUD_RUN_RULES,
 ];
 export const RULE_IDS = RULES.map((rule) => rule.id) as [string, ...string[]];

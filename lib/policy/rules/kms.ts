@@ -1,4 +1,4 @@
-import { attribute, Rule } from './rule';
+import { attribute, noPublicMembers, Rule } from './rule';
 
 const MAX_KEY_ROTATION_SECONDS = 90 * 24 * 3600;
 
@@ -29,4 +29,10 @@ export const KMS_RULES: readonly Rule[] = [
         : 'Terraform may destroy the key, and with it every secret encrypted under it',
     fix: 'set lifecycle { prevent_destroy = true } (cdktf: lifecycle: { preventDestroy: true })',
   },
+  noPublicMembers(
+    'CKV_GCP_112',
+    ['google_kms_crypto_key_iam_member', 'google_kms_crypto_key_iam_binding'],
+    'a KMS key',
+  ),
+  noPublicMembers('CKV2_GCP_8', ['google_kms_key_ring_iam_member', 'google_kms_key_ring_iam_binding'], 'a KMS key ring'),
 ];

@@ -33,4 +33,26 @@ export const NETWORK_RULES: readonly Rule[] = [
     },
     fix: 'list the source CIDRs that need access in source_ranges',
   },
+  {
+    id: 'CKV2_GCP_2',
+    resourceTypes: ['google_compute_network'],
+    // checkov passes an absent value; the provider's default is an auto-mode network, so we want false written.
+    check: (a) =>
+      a.auto_create_subnetworks === false
+        ? undefined
+        : 'an auto-mode network: a subnet in every region from fixed ranges (auto_create_subnetworks is not false)',
+    fix: 'set auto_create_subnetworks = false and declare the subnets the blueprint needs',
+  },
+  {
+    id: 'CKV_GCP_76',
+    resourceTypes: ['google_compute_subnetwork'],
+    check: (a) =>
+      a.stack_type !== 'IPV4_IPV6' ||
+      ['ENABLE_OUTBOUND_VM_ACCESS_TO_GOOGLE', 'ENABLE_BIDIRECTIONAL_ACCESS_TO_GOOGLE'].includes(
+        a.private_ipv6_google_access as string,
+      )
+        ? undefined
+        : 'a dual-stack subnet without Private Google Access over IPv6',
+    fix: 'set private_ipv6_google_access = "ENABLE_OUTBOUND_VM_ACCESS_TO_GOOGLE"',
+  },
 ];

@@ -50,3 +50,19 @@ export function iamMembers(attrs: Attributes): string[] {
     (m): m is string => typeof m === 'string',
   );
 }
+
+/** Members that stand for anyone: on the internet, or with any Google account. */
+export const PUBLIC_MEMBERS = new Set(['allUsers', 'allAuthenticatedUsers']);
+
+/** A rule refusing grants to anyone on the IAM resources of one kind of resource (checkov's public-access checks). */
+export function noPublicMembers(id: string, resourceTypes: readonly string[], what: string): Rule {
+  return {
+    id,
+    resourceTypes,
+    check: (a) => {
+      const open = iamMembers(a).filter((m) => PUBLIC_MEMBERS.has(m));
+      return open.length > 0 ? `grants ${String(a.role)} on ${what} to ${open.join(', ')}` : undefined;
+    },
+    fix: 'grant the role to the service accounts or groups that need it',
+  };
+}

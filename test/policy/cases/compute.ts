@@ -28,4 +28,14 @@ export const COMPUTE_CASES: Record<string, Case> = {
     fails: { service_account: { email: '123-compute@developer.gserviceaccount.com' } },
     passes: { service_account: { email: SA } },
   },
+  CKV_GCP_34: {
+    type: 'google_compute_instance',
+    fails: { metadata: { 'enable-oslogin': 'FALSE' } },
+    passes: { metadata: { 'enable-oslogin': 'TRUE' } },
+  },
+  CKV_GCP_40: {
+    type: 'google_compute_instance',
+    fails: { network_interface: [{ subnetwork: 's', access_config: [{ network_tier: 'PREMIUM' }] }] },
+    passes: { network_interface: [{ subnetwork: 's' }] },
+  },
 };

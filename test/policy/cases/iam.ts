@@ -20,4 +20,14 @@ export const IAM_CASES: Record<string, Case> = {
     fails: { project: 'p', role: 'roles/iam.workloadIdentityUser', member: 'serviceAccount:p.svc.id.goog[ns/ksa]' },
     passes: { project: 'p', role: 'roles/cloudsql.client', member: `serviceAccount:${SA}` },
   },
+  CKV_GCP_42: {
+    type: 'google_project_iam_member',
+    fails: { project: 'p', role: 'roles/container.admin', member: `serviceAccount:${SA}` },
+    passes: { project: 'p', role: 'roles/container.clusterViewer', member: `serviceAccount:${SA}` },
+  },
+  CKV_GCP_46: {
+    type: 'google_project_iam_binding',
+    fails: { project: 'p', role: 'roles/logging.logWriter', members: ['serviceAccount:p@appspot.gserviceaccount.com'] },
+    passes: { project: 'p', role: 'roles/logging.logWriter', members: [`serviceAccount:${SA}`] },
+  },
 };

@@ -6,6 +6,7 @@ import { IAM_CASES } from './iam';
 import { KMS_CASES } from './kms';
 import { NETWORK_CASES } from './network';
 import { REDIS_CASES } from './redis';
+import { REGISTRY_CASES } from './registry';
 import { SQL_CASES } from './sql';
 import { STORAGE_CASES } from './storage';
 
@@ -19,5 +20,6 @@ export const CASES: Record<string, Case> = {
   ...COMPUTE_CASES,
   ...SQL_CASES,
   ...REDIS_CASES,
+  ...REGISTRY_CASES,
   ...CLOUD_RUN_CASES,
 };

@@ -21,4 +21,14 @@ export const NETWORK_CASES: Record<string, Case> = {
     fails: { direction: 'INGRESS', source_ranges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['22'] }] },
     passes: { direction: 'INGRESS', source_ranges: ['198.51.100.0/24'], allow: [{ protocol: 'tcp', ports: ['22'] }] },
   },
+  CKV2_GCP_2: {
+    type: 'google_compute_network',
+    fails: { name: 'vpc' },
+    passes: { name: 'vpc', auto_create_subnetworks: false },
+  },
+  CKV_GCP_76: {
+    type: 'google_compute_subnetwork',
+    fails: { stack_type: 'IPV4_IPV6', private_ip_google_access: true, log_config: {} },
+    passes: { stack_type: 'IPV4_IPV6', private_ipv6_google_access: 'ENABLE_OUTBOUND_VM_ACCESS_TO_GOOGLE' },
+  },
 };

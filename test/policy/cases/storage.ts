@@ -12,4 +12,19 @@ export const STORAGE_CASES: Record<string, Case> = {
     fails: { versioning: { enabled: false } },
     passes: { versioning: { enabled: true } },
   },
+  CKV_GCP_28: {
+    type: 'google_storage_bucket_iam_member',
+    fails: { bucket: 'b', role: 'roles/storage.objectViewer', member: 'allUsers' },
+    passes: { bucket: 'b', role: 'roles/storage.objectCreator', member: 'group:cloud-storage-analytics@google.com' },
+  },
+  CKV_GCP_62: {
+    type: 'google_storage_bucket',
+    fails: { name: 'state' },
+    passes: { name: 'state', logging: { log_bucket: 'state-access-logs' } },
+  },
+  CKV_GCP_63: {
+    type: 'google_storage_bucket',
+    fails: { name: 'state', logging: { log_bucket: 'state' } },
+    passes: { name: 'state', logging: { log_bucket: 'state-access-logs' } },
+  },
 };
