@@ -1,10 +1,12 @@
 import { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { ComputeFirewall, ComputeFirewallConfig } from '@cdktf/provider-google/lib/compute-firewall';
 import { Construct } from 'constructs';
 import type { IrisMirrorConfig } from '../lib/config/iris-mirror';
 import { CustomRole } from '../lib/iam/custom-role';
 import { ServiceAccount } from '../lib/iam/service-account';
 import { ARTICLE_DEPLOYER_PERMISSIONS } from '../lib/iris/deployer-permissions';
+import { ServiceAgentKeyUser } from '../lib/kms/service-agent-key-user';
 import { IrisDeployment, IrisRole, vmMetadata } from '../lib/iris/startup';
 import { Vpc } from '../lib/network/vpc';
 import { ProjectSetup } from '../lib/project/project';
@@ -64,6 +66,7 @@ export class IrisMirrorStack extends BlueprintStack {
         'artifactregistry.googleapis.com',
         'secretmanager.googleapis.com',
         'iam.googleapis.com',
+        ...(section.kmsKeyName ? ['cloudkms.googleapis.com'] : []),
       ],
     });
     const projectId = project.projectId;
@@ -103,11 +106,14 @@ export class IrisMirrorStack extends BlueprintStack {
       this.addOutput('deployer_role', deployer.role.name, 'Custom role to grant to the identity that runs Terraform');
     }
 
+    const keyUsers = section.kmsKeyName ? this.keyUsers(section.kmsKeyName, projectId) : undefined;
     const registry = new DockerRepository(this, 'registry', {
       project: projectId,
       location: this.region,
       repositoryId: 'intersystems',
       description: 'InterSystems iris, webgateway and arbiter images',
+      kmsKeyName: section.kmsKeyName,
+      dependsOn: keyUsers ? [keyUsers.artifactregistry] : undefined,
     });
     const readerGrant = registry.grantReader('vm-sa', account.member);
 
@@ -157,6 +163,7 @@ export class IrisMirrorStack extends BlueprintStack {
     // license and the CSPSystem password (whose version Terraform adds, so it must exist first) and the primary
     // claims the VIP (move-vip.py). The bastion shares the account and waits with them.
     const firstBootNeeds = [failoverGrant, readerGrant, licenseGrant, cspPasswordGrant, cspPassword.version, vpc.nat!];
+    const diskNeeds = keyUsers ? [keyUsers.compute] : [];
     const vmOf: Partial<Record<IrisRole, Vm>> = {};
     for (const role of ['primary', 'backup', 'arbiter', 'client'] as const) {
       const vm = vms[role];
@@ -174,6 +181,7 @@ export class IrisMirrorStack extends BlueprintStack {
         tags: [TAGS[role]],
         diskSizeGb: section.diskSizeGb,
         diskType: section.diskType,
+        diskKmsKey: section.kmsKeyName,
         startupScript,
         metadata,
         osLogin: section.ssh.osLogin,
@@ -181,7 +189,7 @@ export class IrisMirrorStack extends BlueprintStack {
         publicIp: role === 'client',
         vipManagedOnVm: member,
         deletionProtection: member && section.deletionProtection,
-        dependsOn: firstBootNeeds,
+        dependsOn: [...firstBootNeeds, ...diskNeeds],
       });
     }
 
@@ -208,6 +216,18 @@ export class IrisMirrorStack extends BlueprintStack {
       "Prints the password of IRIS's CSPSystem user, with which the Web Gateway logs in",
     );
     if (publicVip) this.addOutput('public_vip', publicVip.address, 'Public VIP, moved with the private one');
+  }
+
+  /**
+   * The grants that let Compute Engine (boot disks) and Artifact Registry (images) encrypt with the configured key. The
+   * Compute Engine agent exists once its API is on; Artifact Registry creates its agent with a project's first
+   * repository, so a project without one needs it created first (docs/blueprints/iris-mirror.md, Prerequisites).
+   */
+  private keyUsers(keyName: string, projectId: string) {
+    const { number } = new DataGoogleProject(this, 'project-number', { projectId });
+    const grant = (service: 'compute' | 'artifactregistry') =>
+      new ServiceAgentKeyUser(this, `${service}-key-user`, { keyName, projectNumber: number, service }).grant;
+    return { compute: grant('compute'), artifactregistry: grant('artifactregistry') };
   }
 
   private firewall(vpc: Vpc, section: IrisMirrorConfig): void {

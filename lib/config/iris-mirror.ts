@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { blockSize, cidrContains, parseCidr, parseIpv4 } from '../network/ipv4';
-import { asRecord, diskType, ipv4Address, ipv4Cidr, machineType, resourceName, zone } from './fields';
+import { asRecord, diskType, ipv4Address, ipv4Cidr, kmsKeyName, machineType, resourceName, zone } from './fields';
 import { isKnownZone } from './catalog';
 import { zoneOfRegionMessage } from './location-defaults';
 import type { CrossFieldProblem } from './schema';
@@ -37,6 +37,11 @@ export const irisMirrorSchema = z.strictObject({
   image: z.string().min(3).default('rhel-cloud/rhel-9'),
   diskSizeGb: z.number().int().min(20).max(65536).default(100),
   diskType: diskType.default('pd-standard'),
+  /**
+   * Customer-managed Cloud KMS key for the VMs' boot disks (which hold the databases) and the image repository, in the
+   * stack's region. Default: Google-managed encryption (waived as CKV_GCP_38 and CKV_GCP_84 in the example config).
+   */
+  kmsKeyName: kmsKeyName.optional(),
   /** Refuse to delete the mirror members (their disks hold the databases). */
   deletionProtection: z.boolean().default(true),
   /** Tag of the iris, webgateway and arbiter images in the `intersystems` Artifact Registry repository. */
@@ -101,6 +106,15 @@ export function irisMirrorProblems(section: unknown, region: unknown): CrossFiel
   const vms = asRecord(root.vms);
   const problem = (path: string[], input: unknown, message: string) =>
     problems.push({ path: ['irisMirror', ...path], input, message });
+
+  const keyLocation = typeof root.kmsKeyName === 'string' ? /\/locations\/([^/]+)\//.exec(root.kmsKeyName)?.[1] : undefined;
+  if (keyLocation !== undefined && typeof region === 'string' && keyLocation !== region) {
+    problem(
+      ['kmsKeyName'],
+      root.kmsKeyName,
+      `must be a key in ${region}, where the disks and the repository are (this one is in ${keyLocation})`,
+    );
+  }
 
   const usable = (address: number) => {
     if (!subnet) return undefined;

@@ -66,8 +66,11 @@ const CONTENT_PATTERNS: readonly (readonly [RegExp, string])[] = [
 const PUBLIC_KEY = /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-(ssh|ecdsa)-[\w@.-]+) /;
 
 /** A long random-looking word: 32+ characters of base64/base62 with upper, lower and digits, and high entropy. */
+/** A Google resource name, `collection/id` pairs such as projects/p/locations/l/keyRings/r: long, but not random. */
+const RESOURCE_NAME = /^(?:[a-z][A-Za-z]*\/[\w.-]+\/?)+$/;
+
 function looksRandom(word: string): boolean {
-  if (word.length < 32 || !/^[A-Za-z0-9+/=_-]+$/.test(word)) return false;
+  if (word.length < 32 || !/^[A-Za-z0-9+/=_-]+$/.test(word) || RESOURCE_NAME.test(word)) return false;
   if (!/[a-z]/.test(word) || !/[A-Z]/.test(word) || !/[0-9]/.test(word)) return false;
   const counts = new Map<string, number>();
   for (const ch of word) counts.set(ch, (counts.get(ch) ?? 0) + 1);

@@ -1,3 +1,4 @@
+import { ITerraformDependable } from 'cdktf';
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { Construct } from 'constructs';
@@ -7,6 +8,13 @@ export interface DockerRepositoryProps {
   readonly location: string;
   readonly repositoryId: string;
   readonly description: string;
+  /**
+   * Customer-managed key for the images; Artifact Registry's service agent must be able to use it first.
+   * @default Google-managed encryption
+   */
+  readonly kmsKeyName?: string;
+  /** What must exist first, such as the key grant. @default none */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** An Artifact Registry Docker repository; access is granted on the repository, never project-wide. */
@@ -23,6 +31,8 @@ export class DockerRepository extends Construct {
       repositoryId: props.repositoryId,
       description: props.description,
       format: 'DOCKER',
+      kmsKeyName: props.kmsKeyName,
+      dependsOn: props.dependsOn,
     });
     this.url = `${props.location}-docker.pkg.dev/${props.project}/${props.repositoryId}`;
   }

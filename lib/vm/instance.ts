@@ -21,6 +21,12 @@ export interface VmProps {
   /** @default pd-balanced */
   readonly diskType?: string;
   /**
+   * Customer-managed key for the boot disk (CKV_GCP_38); the Compute Engine service agent must be able to use it first
+   * (pass that grant in `dependsOn`).
+   * @default Google-managed encryption
+   */
+  readonly diskKmsKey?: string;
+  /**
    * Script run as root on every boot (metadata `startup-script`: changing it does not replace the VM).
    * @default none
    */
@@ -75,6 +81,7 @@ export class Vm extends Construct {
       bootDisk: {
         autoDelete: true,
         initializeParams: { image: props.image, size: props.diskSizeGb ?? 100, type: props.diskType ?? 'pd-balanced' },
+        kmsKeySelfLink: props.diskKmsKey,
       },
       networkInterface: [
         {

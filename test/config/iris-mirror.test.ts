@@ -96,4 +96,15 @@ describe('irisMirror config', () => {
       /projectId: must be a project id.*\n {2}irisMirror\.vip\.alias: must lie inside the subnet 10\.0\.0\.0\/24/,
     );
   });
+
+  test("a customer-managed key must be a key name in the stack's region", () => {
+    expect(problems('kmsKeyName: projects/k/locations/us-central1/keyRings/iris/cryptoKeys/disks')).toEqual([]);
+    expect(problems('kmsKeyName: projects/k/locations/europe-west1/keyRings/iris/cryptoKeys/disks')).toEqual([
+      'irisMirror.kmsKeyName: must be a key in us-central1, where the disks and the repository are (this one is in ' +
+        'europe-west1) (got "projects/k/locations/europe-west1/keyRings/iris/cryptoKeys/disks")',
+    ]);
+    expect(problems('kmsKeyName: disks')).toEqual([
+      'irisMirror.kmsKeyName: must be a key name: projects/P/locations/L/keyRings/R/cryptoKeys/K (got "disks")',
+    ]);
+  });
 });

@@ -198,4 +198,10 @@ describe('the detector', () => {
     expect(credentialKind(`docker.io/envoyproxy/envoy@sha256:${'a1b2c3d4'.repeat(8)}`)).toBeUndefined();
     expect(credentialKind(['a', { nested: { password: 'x' } }])).toBe('password');
   });
+
+  test('a Google resource name is long and mixed-case, but not a token; a random string with slashes still is', () => {
+    expect(credentialKind('projects/k/locations/europe-west1/keyRings/iris/cryptoKeys/disks')).toBeUndefined();
+    expect(credentialKind('projects/my-project-123/secrets/iris-license/versions/latest')).toBeUndefined();
+    expect(credentialKind('q8Zr/T2vLp9XwKd4/Hs7BnYc3MeJ0aFgU1tRiO6lVxQ')).toBe('token');
+  });
 });

@@ -66,4 +66,14 @@ export const COMPUTE_RULES: readonly Rule[] = [
       attribute(a, 'network_interface.access_config') !== undefined ? 'the VM has a public IP address' : undefined,
     fix: 'remove network_interface.access_config; reach the VM through IAP or a bastion, and the internet through Cloud NAT',
   },
+  {
+    id: 'CKV_GCP_38',
+    resourceTypes: [INSTANCE],
+    // checkov also accepts a raw customer-supplied key, which would sit in the config and the state: we do not.
+    check: (a) =>
+      typeof attribute(a, 'boot_disk.kms_key_self_link') === 'string'
+        ? undefined
+        : 'the boot disk is encrypted with a Google-managed key, not one of yours (no boot_disk.kms_key_self_link)',
+    fix: 'set boot_disk { kms_key_self_link = <Cloud KMS key> } and let the Compute Engine service agent use the key',
+  },
 ];

@@ -38,4 +38,9 @@ export const COMPUTE_CASES: Record<string, Case> = {
     fails: { network_interface: [{ subnetwork: 's', access_config: [{ network_tier: 'PREMIUM' }] }] },
     passes: { network_interface: [{ subnetwork: 's' }] },
   },
+  CKV_GCP_38: {
+    type: 'google_compute_instance',
+    fails: { boot_disk: { initialize_params: { image: 'rhel-cloud/rhel-9' } } },
+    passes: { boot_disk: { kms_key_self_link: 'projects/p/locations/us-central1/keyRings/r/cryptoKeys/k' } },
+  },
 };
