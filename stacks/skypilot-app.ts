@@ -67,7 +67,8 @@ export class SkypilotAppStack extends BlueprintStack {
     );
 
     if (iamMode) {
-      // The seed's manual step in Cloud SQL Studio: an IAM user starts with no privileges in the database.
+      // The seed's manual step in Cloud SQL Studio: an IAM user starts with no privileges in the database. The same
+      // job creates pgAudit's extension (Terraform cannot), whose event triggers name the objects in DDL audit entries.
       releaseNeeds.push(
         new CloudSqlJob(this, 'grant', {
           name: names.grantJobName,
@@ -79,7 +80,7 @@ export class SkypilotAppStack extends BlueprintStack {
           database: section.database.name,
           user: 'postgres',
           password: this.readSecret('postgres-password', names.postgresPasswordSecretId),
-          sql: `GRANT cloudsqlsuperuser TO "${names.iamDatabaseUser}";`,
+          sql: `GRANT cloudsqlsuperuser TO "${names.iamDatabaseUser}"; CREATE EXTENSION IF NOT EXISTS pgaudit;`,
           dependsOn: [namespace],
         }).job,
       );

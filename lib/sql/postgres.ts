@@ -32,7 +32,7 @@ export interface PostgresInstanceProps {
    * @default false
    */
   readonly iamAuthentication?: boolean;
-  /** Database flags beyond the CIS log flags, such as `max_connections`. @default none */
+  /** Database flags beyond the log and audit flags (POSTGRES_LOG_FLAGS), such as `max_connections`. @default none */
   readonly flags?: Readonly<Record<string, string>>;
   /** Password of the built-in `postgres` user. @default none: nobody can log in as postgres */
   readonly postgresPassword?: string;
@@ -44,23 +44,39 @@ export interface PostgresInstanceProps {
 }
 
 /**
- * PostgreSQL flags that make the server log what CIS GCP 6.2 asks for (CKV_GCP_51/52/53/54/109, trivy GCP-0014/16/
- * 20/22/25): connections, disconnections, checkpoints, lock waits, temporary files and failing statements.
+ * PostgreSQL flags for what CIS GCP 6.2 asks the server to log (checkov CKV_GCP_51-57/108-111 and CKV2_GCP_13-17,
+ * trivy GCP-0014/16/20/22/25): connections with client host names, disconnections, checkpoints, lock waits, temporary
+ * files, warnings, failing statements, DDL statements, every statement's duration (not its text) and no profiling
+ * statistics; and pgAudit for DDL and role changes (GRANT, REVOKE, CREATE ROLE). Turning cloudsql.enable_pgaudit on
+ * in a running instance restarts it; pgAudit also wants `CREATE EXTENSION pgaudit` in each database.
  */
 export const POSTGRES_LOG_FLAGS: Readonly<Record<string, string>> = {
   log_connections: 'on',
   log_disconnections: 'on',
+  log_hostname: 'on',
   log_checkpoints: 'on',
   log_lock_waits: 'on',
   log_temp_files: '0',
+  log_min_messages: 'warning',
   log_min_error_statement: 'error',
+  // -1: no statement text logged for being slow (it can hold secrets); log_duration logs every duration without it.
+  log_min_duration_statement: '-1',
+  log_statement: 'ddl',
+  log_duration: 'on',
+  log_executor_stats: 'off',
+  log_parser_stats: 'off',
+  log_planner_stats: 'off',
+  log_statement_stats: 'off',
+  'cloudsql.enable_pgaudit': 'on',
+  // Not read or write: those log every application query, a log volume (and Cloud Logging bill) of its own.
+  'pgaudit.log': 'ddl,role',
 };
 
 /**
  * A Cloud SQL for PostgreSQL instance reachable only on its private address, with TLS from trusted clients only
  * (clients connect through the Cloud SQL Auth Proxy or a connector, which present an ephemeral certificate; CKV_GCP_6),
- * daily backups with point-in-time recovery, the CIS log flags and deletion protection. Databases and users are added
- * with `addDatabase`, `addIamServiceAccountUser` and `addBuiltInUser`.
+ * daily backups with point-in-time recovery, the log and audit flags and deletion protection. Databases and users are
+ * added with `addDatabase`, `addIamServiceAccountUser` and `addBuiltInUser`.
  */
 export class PostgresInstance extends Construct {
   readonly instance: SqlDatabaseInstance;

@@ -55,7 +55,7 @@ describe('ilp-connector (seed 000)', () => {
     expect(built.baseline.violations.filter((v) => v.stack.startsWith('ilp-connector'))).toEqual([]);
   });
 
-  test("Cloud SQL: the seed's instance, private IP only, max_connections=500, database and user connector", () => {
+  test("Cloud SQL: the seed's instance, private IP only, max_connections=500, pgAudit, database and user connector", () => {
     const sql = onlyResource(infra, 'google_sql_database_instance');
     expect(sql).toMatchObject({
       name: 'connector',
@@ -64,6 +64,13 @@ describe('ilp-connector (seed 000)', () => {
     });
     const flags = (sql.settings as { database_flags: { name: string; value: string }[] }).database_flags;
     expect(flags).toContainEqual({ name: 'max_connections', value: '500' });
+    // The log flags are the baseline's to check (no finding of the security baseline); pgAudit's log class is not.
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        { name: 'cloudsql.enable_pgaudit', value: 'on' },
+        { name: 'pgaudit.log', value: 'ddl,role' },
+      ]),
+    );
     expect(onlyResource(infra, 'google_sql_database')).toMatchObject({ name: 'connector' });
     const user = onlyResource(infra, 'google_sql_user');
     expect(user).toMatchObject({ name: 'connector', password: '${random_password.database-password_value.result}' });

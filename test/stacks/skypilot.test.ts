@@ -59,7 +59,7 @@ describe('skypilot (seed 004), IAM mode', () => {
     });
   });
 
-  test('Cloud SQL: private IP only through private services access, TLS required, IAM login, backups with PITR', () => {
+  test('Cloud SQL: private IP only through private services access, TLS required, IAM login, backups with PITR, pgAudit', () => {
     const instance = onlyResource(infra, 'google_sql_database_instance');
     expect(instance).toMatchObject({
       name: 'cloud-sql-skypilot-instance',
@@ -79,6 +79,13 @@ describe('skypilot (seed 004), IAM mode', () => {
     });
     const flags = (instance.settings as { database_flags: { name: string; value: string }[] }).database_flags;
     expect(flags).toContainEqual({ name: 'cloudsql.iam_authentication', value: 'on' });
+    // The log flags are the baseline's to check (no finding of the security baseline); pgAudit's log class is not.
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        { name: 'cloudsql.enable_pgaudit', value: 'on' },
+        { name: 'pgaudit.log', value: 'ddl,role' },
+      ]),
+    );
     expect(onlyResource(infra, 'google_compute_global_address')).toMatchObject({
       purpose: 'VPC_PEERING',
       address_type: 'INTERNAL',
@@ -129,14 +136,14 @@ describe('skypilot (seed 004), IAM mode', () => {
     });
   });
 
-  test("the seed's GRANT runs as postgres in a Job before the release", () => {
+  test("the seed's GRANT and pgAudit's extension run as postgres in a Job before the release", () => {
     const job = onlyResource(app, 'kubernetes_job_v1') as { spec: { template: { spec: { container: JobContainer[] } } } };
     const [proxy, psql] = job.spec.template.spec.container;
     expect(proxy.args).toEqual(expect.arrayContaining(['--private-ip', '--quitquitquit', INSTANCE]));
     expect(proxy.args).not.toContain('--auto-iam-authn');
     expect(psql.env).toContainEqual({
       name: 'SQL',
-      value: `GRANT cloudsqlsuperuser TO "skypilot-cloud-sql-access@${PROJECT}.iam";`,
+      value: `GRANT cloudsqlsuperuser TO "skypilot-cloud-sql-access@${PROJECT}.iam"; CREATE EXTENSION IF NOT EXISTS pgaudit;`,
     });
     expect(psql.env).toContainEqual({
       name: 'PGPASSWORD',
