@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import type { GkePlaygroundConfig } from '../lib/config/gke-playground';
-import { GkeCluster } from '../lib/gke/cluster';
+import { BINARY_AUTHORIZATION_API, GkeCluster } from '../lib/gke/cluster';
 import { ClusterNetwork } from '../lib/gke/cluster-network';
 import { ProjectSetup } from '../lib/project/project';
-import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
+import { BlueprintContext, BlueprintStack, defaultLabels } from '../lib/stack/blueprint-stack';
 
 /**
  * `gke-playground` (seed 002): a low-cost zonal GKE cluster for experiments. The seed's gcloud steps map to:
@@ -17,8 +17,8 @@ export class GkePlaygroundStack extends BlueprintStack {
     const project = new ProjectSetup(this, 'project', {
       projectId: this.projectId,
       create: section.createProject,
-      // IAM: the cluster's node service account.
-      services: ['compute.googleapis.com', 'container.googleapis.com', 'iam.googleapis.com'],
+      // IAM: the cluster's node service account. Binary Authorization: the cluster enforces the project's policy.
+      services: ['compute.googleapis.com', 'container.googleapis.com', 'iam.googleapis.com', BINARY_AUTHORIZATION_API],
     });
 
     const { network } = section;
@@ -34,12 +34,15 @@ export class GkePlaygroundStack extends BlueprintStack {
     const gke = new GkeCluster(this, 'cluster', {
       name: section.clusterName,
       project: project.projectId,
+      projectSetup: project,
+      labels: defaultLabels(context.config, this.node.id),
       location: section.zone,
       ...clusterNetwork.clusterNetworking,
       nodeServiceAccountId: section.nodeServiceAccountId,
       releaseChannel: section.releaseChannel,
       cloudLogging: section.cloudLogging,
       controlPlaneAuthorizedCidrs: section.controlPlaneAuthorizedCidrs,
+      rbacSecurityGroup: section.rbacSecurityGroup,
       deletionProtection: section.deletionProtection,
     });
 

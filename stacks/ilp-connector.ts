@@ -8,7 +8,7 @@ import { EncryptionKey } from '../lib/kms/encryption-key';
 import { ProjectSetup } from '../lib/project/project';
 import { MemorystoreRedis } from '../lib/redis/memorystore';
 import { GeneratedPassword } from '../lib/secrets/secret';
-import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
+import { BlueprintContext, BlueprintStack, defaultLabels } from '../lib/stack/blueprint-stack';
 
 /**
  * `ilp-connector` (seed 000), the Google Cloud half: VPC with private services access, Cloud SQL for PostgreSQL and
@@ -20,12 +20,14 @@ export class IlpConnectorStack extends BlueprintStack {
     super(scope, 'ilp-connector', context);
     const names = ilpConnectorNames(section, this.projectId, this.region);
     const { cluster: clusterConfig, database, redis, kms } = section;
-    new ProjectSetup(this, 'project', {
+    const projectSetup = new ProjectSetup(this, 'project', {
       projectId: this.projectId,
       services: [...PRIVATE_PLATFORM_SERVICES, 'redis.googleapis.com', 'cloudkms.googleapis.com'],
     });
     const platform = addPrivatePlatform(this, {
       project: this.projectId,
+      projectSetup,
+      labels: defaultLabels(context.config, this.node.id),
       region: this.region,
       network: section.network,
       cluster: clusterConfig,

@@ -5,7 +5,7 @@ import { ServiceAccount } from '../lib/iam/service-account';
 import { ProjectSetup } from '../lib/project/project';
 import { GeneratedPassword } from '../lib/secrets/secret';
 import { skypilotNames } from '../lib/skypilot/names';
-import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
+import { BlueprintContext, BlueprintStack, defaultLabels } from '../lib/stack/blueprint-stack';
 
 /**
  * `skypilot` (seed 004), the Google Cloud half: VPC with private services access, a private GKE cluster with Workload
@@ -17,7 +17,7 @@ export class SkypilotStack extends BlueprintStack {
     super(scope, 'skypilot', context);
     const names = skypilotNames(section, this.projectId, this.region);
     const iamMode = section.authMode === 'iam';
-    new ProjectSetup(this, 'project', {
+    const projectSetup = new ProjectSetup(this, 'project', {
       projectId: this.projectId,
       services: [...PRIVATE_PLATFORM_SERVICES],
     });
@@ -25,6 +25,8 @@ export class SkypilotStack extends BlueprintStack {
     const { cluster: clusterConfig, database } = section;
     const platform = addPrivatePlatform(this, {
       project: this.projectId,
+      projectSetup,
+      labels: defaultLabels(context.config, this.node.id),
       region: this.region,
       network: section.network,
       cluster: clusterConfig,

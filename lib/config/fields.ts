@@ -112,6 +112,17 @@ export const diskType = z.enum(['pd-standard', 'pd-balanced', 'pd-ssd']);
 
 export const releaseChannel = z.enum(RELEASE_CHANNELS);
 
+/** The group GKE reads for Google Groups for RBAC: only this name, in a Workspace or Cloud Identity domain. */
+export const gkeSecurityGroup = z
+  .string()
+  .regex(
+    /^gke-security-groups@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/,
+    'must be gke-security-groups@<your domain>, such as gke-security-groups@example.com: GKE accepts no other group name',
+  );
+
+/** CIDRs that may reach a GKE control plane endpoint; an empty list admits no address outside Google Cloud's own. */
+export const controlPlaneAuthorizedCidrs = z.array(ipv4Cidr);
+
 export const nodeProvisioning = z.enum(NODE_PROVISIONING);
 
 /** Full resource name of a Cloud KMS key. */

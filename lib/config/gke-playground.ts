@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import {
   billingAccount,
+  controlPlaneAuthorizedCidrs,
   diskType,
+  gkeSecurityGroup,
   ipv4Cidr,
   machineType,
   nodeProvisioning,
@@ -55,8 +57,10 @@ export const gkePlaygroundSchema = z.strictObject({
   releaseChannel: releaseChannel.default('REGULAR'),
   /** GKE deletion protection: `cdktf destroy` fails until this is false and applied. */
   deletionProtection: z.boolean().default(true),
-  /** CIDRs allowed to reach the control plane. Default: any address (still authenticated by Google IAM). */
-  controlPlaneAuthorizedCidrs: z.array(ipv4Cidr).optional(),
+  /** CIDRs that may reach the control plane. Default: any address (still authenticated by Google IAM), with a warning. */
+  controlPlaneAuthorizedCidrs: controlPlaneAuthorizedCidrs.optional(),
+  /** Google Groups for RBAC. Default: none, which needs a CKV_GCP_65 waiver. */
+  rbacSecurityGroup: gkeSecurityGroup.optional(),
   nodeServiceAccountId: serviceAccountId.default('gke-playground-nodes'),
   network: z
     .strictObject({

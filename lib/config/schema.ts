@@ -160,6 +160,16 @@ function openToInternet(path: string, ranges: readonly string[] | undefined, wha
   return [`${path}: ${how} anyone on the internet reaches ${what}; list your office or VPN ranges${alternative ? `, ${alternative}` : ''}`];
 }
 
+/** The open-range warning for a GKE control plane, whose clients include the machine that runs cdktf deploy. */
+function openControlPlane(path: string, ranges: readonly string[] | undefined): string[] {
+  return openToInternet(
+    path,
+    ranges,
+    "the cluster's control plane (each request still needs Google credentials)",
+    'and where cdktf deploy and kubectl run',
+  );
+}
+
 /** Whether the CIDRs together cover all of IPv4. */
 function coversEveryAddress(ranges: readonly string[]): boolean {
   const blocks = ranges
@@ -189,8 +199,16 @@ export function configWarnings(config: Config): string[] {
         'GKE refuses f1-micro node pools and the others leave no room for workloads (e2-medium is the default)',
     );
   }
+  if (playground.enabled) {
+    warnings.push(
+      ...openControlPlane('gkePlayground.controlPlaneAuthorizedCidrs', playground.controlPlaneAuthorizedCidrs),
+    );
+  }
   const skypilot = config.skypilot;
   if (skypilot.enabled) {
+    warnings.push(
+      ...openControlPlane('skypilot.cluster.controlPlaneAuthorizedCidrs', skypilot.cluster.controlPlaneAuthorizedCidrs),
+    );
     warnings.push(
       ...openToInternet(
         'skypilot.web.sourceCidrs',
@@ -200,6 +218,14 @@ export function configWarnings(config: Config): string[] {
     );
   }
   const connector = config.ilpConnector;
+  if (connector.enabled) {
+    warnings.push(
+      ...openControlPlane(
+        'ilpConnector.cluster.controlPlaneAuthorizedCidrs',
+        connector.cluster.controlPlaneAuthorizedCidrs,
+      ),
+    );
+  }
   if (connector.enabled && connector.domain === undefined) {
     warnings.push(
       'ilpConnector.domain: unset, so the connector answers over plain HTTP on its default domain and the admin ' +

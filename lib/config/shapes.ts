@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { DEFAULT_CLOUD_SQL_PROXY_IMAGE } from '../sql/auth-proxy';
 import {
+  controlPlaneAuthorizedCidrs,
   diskType,
+  gkeSecurityGroup,
   ipv4Cidr,
   machineType,
   nodeProvisioning,
@@ -72,7 +74,10 @@ export function privateClusterSchema(defaults: PrivateClusterDefaults) {
       /** Pods act as Google service accounts without keys; turning it off needs waivers (GKE-WORKLOAD-IDENTITY, CKV_GCP_69). */
       workloadIdentity: z.boolean().default(true),
       deletionProtection: z.boolean().default(true),
-      controlPlaneAuthorizedCidrs: z.array(ipv4Cidr).optional(),
+      /** Who may reach the control plane, cdktf deploy of the -app stack too. Default: any address, with a warning. */
+      controlPlaneAuthorizedCidrs: controlPlaneAuthorizedCidrs.optional(),
+      /** Google Groups for RBAC. Default: none, which needs a CKV_GCP_65 waiver. */
+      rbacSecurityGroup: gkeSecurityGroup.optional(),
       nodeServiceAccountId: serviceAccountId.default(defaults.nodeServiceAccountId),
       nodePool: z
         .strictObject({

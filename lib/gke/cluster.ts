@@ -1,13 +1,23 @@
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { Construct } from 'constructs';
 import { ServiceAccount } from '../iam/service-account';
+import type { ProjectSetup } from '../project/project';
 import { GkeNodePool, GkeNodePoolProps, metadataMode } from './node-pool';
 import type { ReleaseChannel } from './options';
 
+/** GKE refuses a cluster that enforces the project's Binary Authorization policy while this API is off. */
+export const BINARY_AUTHORIZATION_API = 'binaryauthorization.googleapis.com';
 
 export interface GkeClusterProps {
   readonly name: string;
   readonly project: string;
+  /** Enables the project's APIs; they must include BINARY_AUTHORIZATION_API, which the cluster waits for. */
+  readonly projectSetup: ProjectSetup;
+  /**
+   * The cluster's resource_labels (CKV_GCP_21); GKE copies them to its nodes' VMs and disks. Pass the stack's default
+   * labels: the provider adds them anyway, written here they are in the synthesized resource a scanner reads.
+   */
+  readonly labels: Readonly<Record<string, string>>;
   /** A zone (zonal cluster) or a region (regional cluster). */
   readonly location: string;
   /** Self link or id of the VPC. */
@@ -38,10 +48,17 @@ export interface GkeClusterProps {
    */
   readonly cloudLogging?: boolean;
   /**
-   * CIDRs allowed to reach the control plane endpoint.
+   * CIDRs allowed to reach the control plane endpoint (master authorized networks, CKV_GCP_20); an empty list admits
+   * no address outside Google Cloud's own.
    * @default any address; every request is still authenticated by Google IAM
    */
   readonly controlPlaneAuthorizedCidrs?: readonly string[];
+  /**
+   * `gke-security-groups@<domain>`: RBAC bindings may then name Google Groups of that Workspace or Cloud Identity
+   * domain nested in it (CKV_GCP_65).
+   * @default none: RBAC names users and service accounts only
+   */
+  readonly rbacSecurityGroup?: string;
   /**
    * Refuse `terraform destroy` until set to false and applied.
    * @default true
@@ -52,9 +69,11 @@ export interface GkeClusterProps {
 const NODE_ROLES = ['roles/logging.logWriter', 'roles/monitoring.metricWriter'];
 
 /**
- * A VPC-native GKE Standard cluster whose nodes live only in separately managed pools (`addNodePool`), with its
- * node service account. Always on: Workload Identity (GKE-WORKLOAD-IDENTITY), shielded nodes (CKV_GCP_71), no legacy
- * ABAC (CKV_GCP_7), no client certificates (CKV_GCP_13), Dataplane V2 with network policy enforcement.
+ * A VPC-native GKE Standard cluster whose nodes live only in separately managed pools (`addNodePool`, CKV_GCP_123),
+ * with its node service account. Always on: Workload Identity (GKE-WORKLOAD-IDENTITY), shielded nodes (CKV_GCP_71),
+ * no legacy ABAC (CKV_GCP_7), no client certificates (CKV_GCP_13), no alpha features (CKV2_GCP_19), Dataplane V2
+ * with network policy enforcement (CKV_GCP_12), alias IP ranges (CKV_GCP_23), intranode visibility (CKV_GCP_61),
+ * Cloud Monitoring (CKV_GCP_8), labels (CKV_GCP_21) and Binary Authorization with the project's policy (CKV_GCP_66).
  */
 export class GkeCluster extends Construct {
   readonly cluster: ContainerCluster;
@@ -79,8 +98,16 @@ export class GkeCluster extends Construct {
       oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
       workloadMetadataConfig: { mode: metadataMode(this.workloadIdentity) },
       shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      imageType: 'COS_CONTAINERD',
     };
     const authorizedCidrs = props.controlPlaneAuthorizedCidrs;
+    const binaryAuthorizationApi = props.projectSetup.services.get(BINARY_AUTHORIZATION_API);
+    if (binaryAuthorizationApi === undefined) {
+      throw new Error(
+        `GKE cluster ${props.name} enforces Binary Authorization: add ${BINARY_AUTHORIZATION_API} to the services of ` +
+          props.projectSetup.node.path,
+      );
+    }
 
     this.cluster = new ContainerCluster(this, 'Resource', {
       name: props.name,
@@ -104,14 +131,25 @@ export class GkeCluster extends Construct {
       workloadIdentityConfig: this.workloadIdentity ? { workloadPool: this.workloadPool } : undefined,
       enableShieldedNodes: true,
       enableLegacyAbac: false,
+      enableKubernetesAlpha: false,
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       datapathProvider: 'ADVANCED_DATAPATH',
+      // Pod-to-pod traffic on one node goes through the VPC too, so flow logs and firewall rules see it.
+      enableIntranodeVisibility: true,
+      // The project's singleton policy decides; a project that never set one admits every image (Google's default),
+      // so nothing is blocked until its owners write a policy (dry-run first: docs/blueprints/gke-playground.md).
+      binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
+      authenticatorGroupsConfig: props.rbacSecurityGroup ? { securityGroup: props.rbacSecurityGroup } : undefined,
+      resourceLabels: { ...props.labels },
       privateClusterConfig: { enablePrivateNodes: props.privateNodes ?? true, enablePrivateEndpoint: false },
       masterAuthorizedNetworksConfig: authorizedCidrs
         ? { cidrBlocks: authorizedCidrs.map((cidrBlock) => ({ cidrBlock, displayName: cidrBlock })) }
         : undefined,
       loggingService: props.cloudLogging === false ? 'none' : 'logging.googleapis.com/kubernetes',
+      // System metrics, which Cloud Monitoring does not bill; written so a provider default cannot turn them off.
+      monitoringService: 'monitoring.googleapis.com/kubernetes',
       deletionProtection: props.deletionProtection ?? true,
+      dependsOn: [binaryAuthorizationApi],
     });
   }
 

@@ -35,8 +35,9 @@ export interface GkeNodePoolProps {
 
 /**
  * A managed node pool with the baseline's node settings always on: GKE metadata server for Workload Identity
- * (CKV_GCP_69), Secure Boot and integrity monitoring (CKV_GCP_68), a dedicated service account (AVD-GCP-0050),
- * Container-Optimized OS, auto-repair and auto-upgrade (CKV_GCP_9, CKV_GCP_10).
+ * (CKV_GCP_69), Secure Boot and integrity monitoring (CKV_GCP_68, CKV_GCP_72), a dedicated service account
+ * (AVD-GCP-0050), Container-Optimized OS with containerd (CKV_GCP_22), auto-repair and auto-upgrade (CKV_GCP_9,
+ * CKV_GCP_10).
  */
 export class GkeNodePool extends Construct {
   readonly pool: ContainerNodePool;

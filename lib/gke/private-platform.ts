@@ -2,17 +2,19 @@ import { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { clusterNetworkSchema, postgresShape, privateClusterSchema } from '../config/shapes';
 import { PrivateServicesAccess } from '../network/private-services-access';
+import type { ProjectSetup } from '../project/project';
 import { PostgresInstance, PostgresInstanceProps } from '../sql/postgres';
-import { GkeCluster } from './cluster';
+import { BINARY_AUTHORIZATION_API, GkeCluster } from './cluster';
 import { ClusterNetwork } from './cluster-network';
 
 /**
- * APIs the platform and its PostgreSQL need: GKE, Compute, IAM (node and workload service accounts), Cloud SQL,
- * Service Networking, Secret Manager.
+ * APIs the platform and its PostgreSQL need: GKE and Binary Authorization (the cluster enforces the project's policy),
+ * Compute, IAM (node and workload service accounts), Cloud SQL, Service Networking, Secret Manager.
  */
 export const PRIVATE_PLATFORM_SERVICES = [
   'compute.googleapis.com',
   'container.googleapis.com',
+  BINARY_AUTHORIZATION_API,
   'iam.googleapis.com',
   'sqladmin.googleapis.com',
   'servicenetworking.googleapis.com',
@@ -21,6 +23,10 @@ export const PRIVATE_PLATFORM_SERVICES = [
 
 export interface PrivatePlatformProps {
   readonly project: string;
+  /** Enables PRIVATE_PLATFORM_SERVICES (and the blueprint's own) in the project. */
+  readonly projectSetup: ProjectSetup;
+  /** The stack's labels, written on the cluster. */
+  readonly labels: Readonly<Record<string, string>>;
   readonly region: string;
   readonly network: z.output<ReturnType<typeof clusterNetworkSchema>>;
   readonly cluster: z.output<ReturnType<typeof privateClusterSchema>>;
@@ -57,12 +63,15 @@ export function addPrivatePlatform(scope: Construct, props: PrivatePlatformProps
   const gke = new GkeCluster(scope, 'cluster', {
     name: cluster.name,
     project: props.project,
+    projectSetup: props.projectSetup,
+    labels: props.labels,
     location: cluster.zone,
     ...clusterNetwork.clusterNetworking,
     nodeServiceAccountId: cluster.nodeServiceAccountId,
     releaseChannel: cluster.releaseChannel,
     workloadIdentity: cluster.workloadIdentity,
     controlPlaneAuthorizedCidrs: cluster.controlPlaneAuthorizedCidrs,
+    rbacSecurityGroup: cluster.rbacSecurityGroup,
     deletionProtection: cluster.deletionProtection,
   });
   gke.addNodePool('nodes', cluster.nodePool);

@@ -59,11 +59,11 @@ describe('npm run synth', () => {
     expect(out.slice(0, 12)).toEqual([
       `config ${EXAMPLE_CONFIG}: project example-project-123, region us-central1, environment example`,
       `state-bootstrap           1 resources  ${relative}/stacks/state-bootstrap/cdk.tf.json`,
-      `gke-playground           12 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
+      `gke-playground           13 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
       `iris-mirror              27 resources  ${relative}/stacks/iris-mirror/cdk.tf.json`,
-      `skypilot                 28 resources  ${relative}/stacks/skypilot/cdk.tf.json`,
+      `skypilot                 29 resources  ${relative}/stacks/skypilot/cdk.tf.json`,
       `skypilot-app              9 resources  ${relative}/stacks/skypilot-app/cdk.tf.json`,
-      `ilp-connector            33 resources  ${relative}/stacks/ilp-connector/cdk.tf.json`,
+      `ilp-connector            34 resources  ${relative}/stacks/ilp-connector/cdk.tf.json`,
       `ilp-connector-app        18 resources  ${relative}/stacks/ilp-connector-app/cdk.tf.json`,
       `cloudrun-mesh            11 resources  ${relative}/stacks/cloudrun-mesh/cdk.tf.json`,
       `cloudrun-mesh-k8s        24 resources  ${relative}/stacks/cloudrun-mesh-k8s/cdk.tf.json`,
@@ -127,11 +127,18 @@ describe('npm run synth', () => {
     const { code, out, err } = await run(['--config', noWaiver]);
     expect(code).toBe(1);
     expect(out).toEqual([expect.stringMatching(/^config .*no-waiver\.yaml: project example-project-123/)]);
+    const waiveIt = (rule: string) =>
+      `or waive it in config under policy.waivers: { rule: ${rule}, stack: gke-playground, resource: google_container_cluster.cluster, reason: "<why>" }`;
     expect(err.join('\n')).toBe(
-      'security baseline: 1 violation(s); nothing was synthesized\n' +
+      'security baseline: 3 violation(s); nothing was synthesized\n' +
         '  gke-playground/google_container_cluster.cluster: CKV_GCP_1 Cloud Logging is turned off for the cluster; ' +
-        'leave logging_service unset or set it to "logging.googleapis.com/kubernetes", or waive it in config under ' +
-        'policy.waivers: { rule: CKV_GCP_1, stack: gke-playground, resource: google_container_cluster.cluster, reason: "<why>" }',
+        `leave logging_service unset or set it to "logging.googleapis.com/kubernetes", ${waiveIt('CKV_GCP_1')}\n` +
+        '  gke-playground/google_container_cluster.cluster: CKV_GCP_20 any address may reach the control plane endpoint ' +
+        '(no master_authorized_networks_config); set master_authorized_networks_config { cidr_blocks { cidr_block = ' +
+        `"<your range>" } }, ${waiveIt('CKV_GCP_20')}\n` +
+        '  gke-playground/google_container_cluster.cluster: CKV_GCP_65 RBAC cannot name Google Groups (no ' +
+        'authenticator_groups_config.security_group); set authenticator_groups_config { security_group = ' +
+        `"gke-security-groups@<your domain>" }, ${waiveIt('CKV_GCP_65')}`,
     );
     expect(fs.readdirSync(path.join(outdir, 'stacks'))).toEqual(['old-stack']);
     expect(leftovers()).toEqual([]);

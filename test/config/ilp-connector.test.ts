@@ -156,10 +156,12 @@ describe('ilpConnector config', () => {
 });
 
 describe('ilpConnector warnings', () => {
+  const domainWarnings = (text: string) => parseConfig(text).warnings.filter((w) => w.startsWith('ilpConnector.domain'));
+
   test('no domain: synth warns that the admin password would travel over plain HTTP', () => {
-    expect(parseConfig(BASE).warnings).toEqual([
+    expect(domainWarnings(BASE)).toEqual([
       'ilpConnector.domain: unset, so the connector answers over plain HTTP on its default domain and the admin password travels in clear; set domain.name (with TLS) for anything beyond a test',
     ]);
-    expect(parseConfig(BASE + '  domain:\n    name: connector.example.org\n    acmeEmail: ops@example.org\n').warnings).toEqual([]);
+    expect(domainWarnings(BASE + '  domain:\n    name: connector.example.org\n    acmeEmail: ops@example.org\n')).toEqual([]);
   });
 });

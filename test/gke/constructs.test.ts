@@ -1,5 +1,5 @@
 import { TerraformStack } from 'cdktf';
-import { GkeCluster } from '../../lib/gke/cluster';
+import { BINARY_AUTHORIZATION_API, GkeCluster } from '../../lib/gke/cluster';
 import { ServiceAccount } from '../../lib/iam/service-account';
 import { ProjectSetup } from '../../lib/project/project';
 import { StateBucket } from '../../lib/state/state-bucket';
@@ -7,10 +7,13 @@ import { testApp } from '../support/app';
 
 const stack = () => new TerraformStack(testApp(), 'test');
 
-function cluster() {
-  return new GkeCluster(stack(), 'cluster', {
+function cluster(services: readonly string[] = [BINARY_AUTHORIZATION_API]) {
+  const scope = stack();
+  return new GkeCluster(scope, 'cluster', {
     name: 'c',
     project: 'p-123456',
+    projectSetup: new ProjectSetup(scope, 'project', { projectId: 'p-123456', services }),
+    labels: { stack: 'test' },
     location: 'us-central1-a',
     network: 'n',
     subnetwork: 's',
@@ -27,6 +30,12 @@ describe('construct prop validation', () => {
     );
     expect(() => cluster().addNodePool('nodes', { name: 'pool', diskSizeGb: 5 })).toThrow(
       "node pool pool: diskSizeGb must be at least 10, GKE's minimum (got 5)",
+    );
+  });
+
+  test('a cluster needs the Binary Authorization API among its project services', () => {
+    expect(() => cluster(['container.googleapis.com'])).toThrow(
+      'GKE cluster c enforces Binary Authorization: add binaryauthorization.googleapis.com to the services of test/project',
     );
   });
 

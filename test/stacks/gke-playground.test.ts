@@ -35,10 +35,38 @@ describe('gke-playground (seed 002)', () => {
       disk_type: 'pd-standard',
     });
     expect(cluster.logging_service).toBe('none');
-    expect(built.baseline.waived.map((f) => `${f.address} ${f.ruleId}`)).toEqual([
+    // Cloud Logging off by design; the control plane and Google Groups wait for values only a real config knows.
+    expect(built.baseline.waived.map((f) => `${f.address} ${f.ruleId}`).sort()).toEqual([
       'google_container_cluster.cluster CKV_GCP_1',
+      'google_container_cluster.cluster CKV_GCP_20',
+      'google_container_cluster.cluster CKV_GCP_65',
     ]);
     expect(built.baseline.violations).toEqual([]);
+  });
+
+  test('baseline settings that cost nothing: monitoring, intranode visibility, Binary Authorization, labels, COS', () => {
+    expect(cluster).toMatchObject({
+      monitoring_service: 'monitoring.googleapis.com/kubernetes',
+      datapath_provider: 'ADVANCED_DATAPATH',
+      networking_mode: 'VPC_NATIVE',
+      enable_intranode_visibility: true,
+      enable_kubernetes_alpha: false,
+      binary_authorization: { evaluation_mode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
+      resource_labels: { environment: 'example', stack: 'gke-playground', 'managed-by': 'cdktf', owner: 'platform-team' },
+    });
+    expect(cluster).not.toHaveProperty('master_authorized_networks_config');
+    expect(cluster).not.toHaveProperty('authenticator_groups_config');
+    // The default pool, deleted right after creation, and the managed pool both run Container-Optimized OS.
+    for (const nodeConfig of [cluster.node_config, pool.node_config]) {
+      expect(nodeConfig).toMatchObject({
+        image_type: 'COS_CONTAINERD',
+        shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true },
+      });
+    }
+  });
+
+  test('the cluster is created once the Binary Authorization API is on', () => {
+    expect(cluster.depends_on).toContain('google_project_service.project_binaryauthorization');
   });
 
   test('secure defaults: Workload Identity, shielded nodes, private nodes, dedicated node account', () => {
@@ -68,9 +96,14 @@ describe('gke-playground (seed 002)', () => {
     expect(roles.sort()).toEqual(['roles/logging.logWriter', 'roles/monitoring.metricWriter']);
   });
 
-  test('compute and container APIs (and IAM, for the node service account), kept enabled on destroy', () => {
+  test('compute and container APIs (and IAM, Binary Authorization for the cluster), kept enabled on destroy', () => {
     const services = Object.values(resourcesOf(json, 'google_project_service'));
-    expect(services.map((s) => s.service).sort()).toEqual(['compute.googleapis.com', 'container.googleapis.com', 'iam.googleapis.com']);
+    expect(services.map((s) => s.service).sort()).toEqual([
+      'binaryauthorization.googleapis.com',
+      'compute.googleapis.com',
+      'container.googleapis.com',
+      'iam.googleapis.com',
+    ]);
     for (const service of services) expect(service.disable_on_destroy).toBe(false);
     expect(resourcesOf(json, 'google_project')).toEqual({});
   });
@@ -111,6 +144,9 @@ describe('gke-playground (seed 002)', () => {
   });
 });
 
+/** The keys that close the control plane and name a Google Groups security group. */
+const CLOSED = { controlPlaneAuthorizedCidrs: ['203.0.113.0/24'], rbacSecurityGroup: 'gke-security-groups@example.com' };
+
 describe('gke-playground options', () => {
   test('0 nodes suspends the cluster; preemptible as in the seed', () => {
     const json = buildApp(exampleConfig({ gkePlayground: { nodeCount: 0, provisioning: 'preemptible' } })).json(
@@ -146,7 +182,7 @@ describe('gke-playground options', () => {
   });
 
   test('Cloud Logging on needs no waiver', () => {
-    const config = exampleConfig({ gkePlayground: { cloudLogging: true }, policy: { waivers: [] } });
+    const config = exampleConfig({ gkePlayground: { cloudLogging: true, ...CLOSED }, policy: { waivers: [] } });
     const built = buildApp(config);
     expect(onlyResource(built.json('gke-playground'), 'google_container_cluster').logging_service).toBe(
       'logging.googleapis.com/kubernetes',
@@ -155,17 +191,34 @@ describe('gke-playground options', () => {
   });
 
   test('Cloud Logging off without a waiver is a violation', () => {
-    const built = buildApp(exampleConfig({ policy: { waivers: [] } }));
+    const built = buildApp(exampleConfig({ gkePlayground: CLOSED, policy: { waivers: [] } }));
     built.json('gke-playground');
     expect(built.baseline.violations.map((f) => f.ruleId)).toEqual(['CKV_GCP_1']);
   });
 
-  test('authorized networks restrict the control plane when given', () => {
-    const json = buildApp(exampleConfig({ gkePlayground: { controlPlaneAuthorizedCidrs: ['203.0.113.0/24'] } })).json(
-      'gke-playground',
-    );
-    expect(onlyResource(json, 'google_container_cluster').master_authorized_networks_config).toEqual({
+  test('authorized networks and a Google Groups security group, when given, need no waiver', () => {
+    const built = buildApp(exampleConfig({ gkePlayground: { cloudLogging: true, ...CLOSED }, policy: { waivers: [] } }));
+    const cluster = onlyResource(built.json('gke-playground'), 'google_container_cluster');
+    expect(cluster.master_authorized_networks_config).toEqual({
       cidr_blocks: [{ cidr_block: '203.0.113.0/24', display_name: '203.0.113.0/24' }],
     });
+    expect(cluster.authenticator_groups_config).toEqual({ security_group: 'gke-security-groups@example.com' });
+    expect(built.baseline.violations).toEqual([]);
+  });
+
+  test('an open control plane and no Google Groups are violations without their waivers', () => {
+    const built = buildApp(exampleConfig({ gkePlayground: { cloudLogging: true }, policy: { waivers: [] } }));
+    built.json('gke-playground');
+    expect(built.baseline.violations.map((f) => f.ruleId).sort()).toEqual(['CKV_GCP_20', 'CKV_GCP_65']);
+  });
+
+  test('an empty list closes the control plane to every outside address; 0.0.0.0/0 is a violation', () => {
+    const closed = buildApp(exampleConfig({ gkePlayground: { controlPlaneAuthorizedCidrs: [] } }));
+    expect(onlyResource(closed.json('gke-playground'), 'google_container_cluster')).toHaveProperty(
+      'master_authorized_networks_config',
+    );
+    const open = buildApp(exampleConfig({ gkePlayground: { controlPlaneAuthorizedCidrs: ['0.0.0.0/0'] } }));
+    open.json('gke-playground');
+    expect(open.baseline.violations.map((f) => f.ruleId)).toEqual(['CKV_GCP_18']);
   });
 });

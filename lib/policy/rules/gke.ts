@@ -24,6 +24,20 @@ function everyNodeConfig(predicate: (nodeConfig: unknown) => boolean, problem: s
     nodeConfigs(attrs, resourceType).every(predicate) ? undefined : problem;
 }
 
+/** Binary Authorization modes that check every admitted pod against the project's singleton policy. */
+const PROJECT_POLICY_MODES = [
+  'PROJECT_SINGLETON_POLICY_ENFORCE',
+  'POLICY_BINDINGS_AND_PROJECT_SINGLETON_POLICY_ENFORCE',
+];
+
+/** The `cidr_block` of each master authorized network. */
+function authorizedCidrs(attrs: Attributes): string[] {
+  const blocks = attribute(attrs, 'master_authorized_networks_config.cidr_blocks');
+  return (Array.isArray(blocks) ? blocks : [])
+    .map((block) => attribute(block, 'cidr_block'))
+    .filter((cidr): cidr is string => typeof cidr === 'string');
+}
+
 /** GKE clusters and node pools (CIS GKE 5.x). */
 export const GKE_RULES: readonly Rule[] = [
   {
@@ -82,11 +96,141 @@ export const GKE_RULES: readonly Rule[] = [
   {
     id: 'AVD-GCP-0059',
     resourceTypes: [CLUSTER],
+    // Covers checkov's CKV_GCP_25 and CKV_GCP_64, which only ask for a private_cluster_config block.
     check: (a) =>
       attribute(a, 'private_cluster_config.enable_private_nodes') === true
         ? undefined
         : 'nodes get public IP addresses (private nodes are off)',
     fix: 'set private_cluster_config { enable_private_nodes = true } and give the nodes egress through Cloud NAT',
+  },
+  {
+    id: 'CKV_GCP_8',
+    resourceTypes: [CLUSTER],
+    // checkov passes an absent monitoring_service (the provider default sends metrics); we want it written.
+    check: (a) => {
+      const components = attribute(a, 'monitoring_config.enable_components');
+      if (a.monitoring_service !== 'monitoring.googleapis.com/kubernetes') {
+        return 'Cloud Monitoring is not set on (monitoring_service is not "monitoring.googleapis.com/kubernetes")';
+      }
+      return Array.isArray(components) && components.length === 0
+        ? 'Cloud Monitoring collects no component metrics (monitoring_config.enable_components is empty)'
+        : undefined;
+    },
+    fix: 'set monitoring_service = "monitoring.googleapis.com/kubernetes"',
+  },
+  {
+    id: 'CKV_GCP_12',
+    resourceTypes: [CLUSTER],
+    // Dataplane V2 enforces NetworkPolicy itself, without the (Calico) network_policy add-on. checkov passes it only
+    // beside a written network_policy { enabled = false }, and fails a Dataplane V2 cluster without that block.
+    check: (a) =>
+      a.datapath_provider === 'ADVANCED_DATAPATH' || attribute(a, 'network_policy.enabled') === true
+        ? undefined
+        : 'Kubernetes NetworkPolicy is not enforced (neither Dataplane V2 nor the network_policy add-on)',
+    fix: 'set datapath_provider = "ADVANCED_DATAPATH" (Dataplane V2, at creation) or network_policy { enabled = true }',
+  },
+  {
+    id: 'CKV_GCP_18',
+    resourceTypes: [CLUSTER],
+    check: (a) => {
+      const open = authorizedCidrs(a).filter((cidr) => /\/0$/.test(cidr));
+      return open.length > 0 ? `an authorized network admits every address (${open.join(', ')})` : undefined;
+    },
+    fix: 'list only your office, VPN or CI egress ranges in master_authorized_networks_config.cidr_blocks',
+  },
+  {
+    id: 'CKV_GCP_20',
+    resourceTypes: [CLUSTER],
+    check: (a) =>
+      attribute(a, 'master_authorized_networks_config') === undefined
+        ? 'any address may reach the control plane endpoint (no master_authorized_networks_config)'
+        : undefined,
+    fix: 'set master_authorized_networks_config { cidr_blocks { cidr_block = "<your range>" } }',
+  },
+  {
+    id: 'CKV_GCP_21',
+    resourceTypes: [CLUSTER],
+    // The provider's default_labels reach the cluster too, but only what resource_labels holds is in the resource.
+    check: (a) => {
+      const labels = a.resource_labels;
+      return labels !== null && typeof labels === 'object' && Object.keys(labels).length > 0
+        ? undefined
+        : 'the cluster has no resource_labels';
+    },
+    fix: 'set resource_labels = { environment = ..., stack = ... }',
+  },
+  {
+    id: 'CKV_GCP_22',
+    resourceTypes: NODE_TYPES,
+    // checkov reads node pools of Kubernetes before 1.24 only; we want Container-Optimized OS on every node written.
+    check: everyNodeConfig((n) => {
+      const image = attribute(n, 'image_type');
+      return typeof image === 'string' && /^cos/i.test(image);
+    }, 'nodes do not run Container-Optimized OS (node_config.image_type is not COS_CONTAINERD)'),
+    fix: 'set node_config { image_type = "COS_CONTAINERD" }',
+  },
+  {
+    id: 'CKV_GCP_23',
+    resourceTypes: [CLUSTER],
+    check: (a) =>
+      attribute(a, 'ip_allocation_policy') !== undefined && a.networking_mode !== 'ROUTES'
+        ? undefined
+        : 'the cluster is routes-based: pods get no alias IP ranges (no ip_allocation_policy)',
+    fix:
+      'set networking_mode = "VPC_NATIVE" and ' +
+      'ip_allocation_policy { cluster_secondary_range_name, services_secondary_range_name }',
+  },
+  {
+    id: 'CKV_GCP_61',
+    resourceTypes: [CLUSTER],
+    check: (a) =>
+      a.enable_intranode_visibility === true
+        ? undefined
+        : 'traffic between pods on one node bypasses the VPC: no flow logs or firewall rules see it',
+    fix: 'set enable_intranode_visibility = true',
+  },
+  {
+    id: 'CKV_GCP_65',
+    resourceTypes: [CLUSTER],
+    check: (a) => {
+      const group = attribute(a, 'authenticator_groups_config.security_group');
+      return typeof group === 'string' && group.startsWith('gke-security-groups@')
+        ? undefined
+        : 'RBAC cannot name Google Groups (no authenticator_groups_config.security_group)';
+    },
+    fix: 'set authenticator_groups_config { security_group = "gke-security-groups@<your domain>" }',
+  },
+  {
+    id: 'CKV_GCP_66',
+    resourceTypes: [CLUSTER],
+    check: (a) =>
+      PROJECT_POLICY_MODES.includes(attribute(a, 'binary_authorization.evaluation_mode') as string)
+        ? undefined
+        : "pods are admitted without the project's Binary Authorization policy",
+    fix:
+      'enable binaryauthorization.googleapis.com, then set ' +
+      'binary_authorization { evaluation_mode = "PROJECT_SINGLETON_POLICY_ENFORCE" }',
+  },
+  {
+    id: 'CKV_GCP_123',
+    resourceTypes: [CLUSTER],
+    // Stricter than checkov, which passes inline node_pool blocks beside remove_default_node_pool = true.
+    check: (a) => {
+      if (Array.isArray(a.node_pool) && a.node_pool.length > 0) {
+        return 'node pools are declared inside the cluster: changing one replaces the cluster';
+      }
+      return a.remove_default_node_pool === true ? undefined : 'the cluster keeps its default node pool';
+    },
+    fix: 'set remove_default_node_pool = true and declare pools as google_container_node_pool resources',
+  },
+  {
+    id: 'CKV2_GCP_19',
+    resourceTypes: [CLUSTER],
+    check: (a) =>
+      a.enable_kubernetes_alpha === false
+        ? undefined
+        : 'enable_kubernetes_alpha is not false (an alpha cluster is never upgraded and is deleted after 30 days)',
+    fix: 'set enable_kubernetes_alpha = false',
   },
   {
     id: 'CKV_GCP_69',
@@ -107,8 +251,19 @@ export const GKE_RULES: readonly Rule[] = [
     fix: 'set node_config { shielded_instance_config { enable_secure_boot = true, enable_integrity_monitoring = true } }',
   },
   {
+    id: 'CKV_GCP_72',
+    resourceTypes: NODE_TYPES,
+    // checkov passes a node_config without shielded_instance_config (on by default); we want it written.
+    check: everyNodeConfig(
+      (n) => attribute(n, 'shielded_instance_config.enable_integrity_monitoring') === true,
+      'nodes boot without integrity monitoring',
+    ),
+    fix: 'set node_config { shielded_instance_config { enable_integrity_monitoring = true } }',
+  },
+  {
     id: 'AVD-GCP-0050',
     resourceTypes: NODE_TYPES,
+    // Covers checkov's CKV2_GCP_1, which only sees a google_project_default_service_accounts resource given to nodes.
     check: everyNodeConfig((n) => {
       const account = attribute(n, 'service_account');
       return typeof account === 'string' && account !== 'default' && !DEFAULT_COMPUTE_SA.test(account);
