@@ -58,7 +58,7 @@ describe('npm run synth', () => {
     const relative = path.relative(process.cwd(), outdir);
     expect(out.slice(0, 12)).toEqual([
       `config ${EXAMPLE_CONFIG}: project example-project-123, region us-central1, environment example`,
-      `state-bootstrap           1 resources  ${relative}/stacks/state-bootstrap/cdk.tf.json`,
+      `state-bootstrap           3 resources  ${relative}/stacks/state-bootstrap/cdk.tf.json`,
       `gke-playground           13 resources  ${relative}/stacks/gke-playground/cdk.tf.json`,
       `iris-mirror              27 resources  ${relative}/stacks/iris-mirror/cdk.tf.json`,
       `skypilot                 29 resources  ${relative}/stacks/skypilot/cdk.tf.json`,
