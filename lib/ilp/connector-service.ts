@@ -1,7 +1,8 @@
 import { Service } from '@kubernetes-models/knative/serving.knative.dev/v1/Service';
+import { Probe, RESTRICTED_SECURITY_CONTEXT, UNPRIVILEGED_UID } from '../k8s/pod';
 import { checkPodPorts, declaredPorts, KNATIVE_QUEUE_PROXY } from '../k8s/pod-ports';
 import { envoyPorts, MEMORYSTORE_CA_DIR, MEMORYSTORE_CA_FILE, REDIS_TUNNEL_CONFIG, REDIS_TUNNEL_LISTENER } from '../redis/tls-tunnel';
-import { authProxyArgs, authProxyPorts, PROXY_PORT } from '../sql/auth-proxy';
+import { authProxyArgs, authProxyPorts, authProxyProbe, PROXY_PORT } from '../sql/auth-proxy';
 
 /** A key of a Kubernetes Secret. */
 export interface SecretKeyRef {
@@ -17,6 +18,12 @@ export const SETTINGS_DIGEST_ANNOTATION = 'ilp-connector/settings-sha256';
 export const CONNECTOR_PORT = 8080;
 /** Spring actuator health, open to anonymous GET; it reports the database and Redis (INFO) too. */
 export const CONNECTOR_HEALTH_PATH = '/manage/health';
+/**
+ * A health group of the ping indicator alone, which is UP while the application runs: for liveness, which must not
+ * restart every pod when the database or Redis blips. Spring Boot 2.2.2 (the connector's, v0.5.1 pom.xml) has health
+ * groups but not yet the liveness and readiness probes of 2.3; the group is defined in the environment.
+ */
+export const CONNECTOR_LIVENESS_PATH = `${CONNECTOR_HEALTH_PATH}/liveness`;
 /**
  * The Auth Proxy's health server in the connector pod, for its startup probe: not 9090, its default, which Knative's
  * queue-proxy takes (the proxy's own documentation uses 9191 in its example).
@@ -82,15 +89,22 @@ type Volume = {
   name: string;
   secret?: { secretName: string; items?: { key: string; path: string }[] };
   configMap?: { name: string };
+  emptyDir?: Record<string, never>;
 };
 type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef: SecretKeyRef } };
 
-type ServiceContainer = NonNullable<NonNullable<NonNullable<Service['spec']>['template']>['spec']>['containers'][number];
+/** Knative takes startupProbe from 1.15 on (knative/serving#15309); the typed model predates it. */
+type ModelContainer = NonNullable<NonNullable<NonNullable<Service['spec']>['template']>['spec']>['containers'][number];
+type ServiceContainer = ModelContainer & { startupProbe?: Probe };
 
 const fromSecret = (name: string, ref: SecretKeyRef): EnvVar => ({ name, valueFrom: { secretKeyRef: { ...ref } } });
 
-/** Drop every capability and never gain privileges (the pod-security "restricted" profile's container part). */
-const RESTRICTED = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+/**
+ * The connector's image (jib-maven-plugin 1.8.0 on adoptopenjdk/openjdk11:alpine-jre, v0.5.1 connector-server/pom.xml)
+ * sets no user, so it runs as root unless told otherwise. Embedded Jetty keeps its work directory, and the JVM its
+ * temporary files, under java.io.tmpdir: an emptyDir there leaves the root read-only.
+ */
+const JAVA_TMP = '/tmp';
 
 /**
  * The seed's Knative Service `connector` on serving.knative.dev/v1: two instances exactly, 80 concurrent requests,
@@ -102,6 +116,8 @@ export function connectorService(options: ConnectorServiceOptions): Service {
   const { database, redis } = options;
   const env: EnvVar[] = [
     { name: 'spring_profiles_active', value: CONNECTOR_PROFILES },
+    // The liveness group (CONNECTOR_LIVENESS_PATH); bound to @ConfigurationProperties, so upper case (see below).
+    { name: 'MANAGEMENT_ENDPOINT_HEALTH_GROUP_LIVENESS_INCLUDE', value: 'ping' },
     // application.yml (v0.5.1) disables every endpoint and means to enable health under a key Spring Boot does not
     // read (management.endpoints.health.enabled): without this, /manage/health is 404 and no probe ever passes.
     { name: 'management_endpoint_health_enabled', value: 'true' },
@@ -134,16 +150,35 @@ export function connectorService(options: ConnectorServiceOptions): Service {
     );
   }
 
-  const volumes: Volume[] = [];
+  const volumes: Volume[] = [{ name: 'tmp', emptyDir: {} }];
   const containers: ServiceContainer[] = [
     {
       name: 'user-container',
       image: options.image,
+      imagePullPolicy: 'Always',
       ports: [{ containerPort: CONNECTOR_PORT }],
       env,
+      // Knative's queue-proxy reads it on the serving port: no traffic while the database or Redis is out of reach.
       readinessProbe: { httpGet: { path: CONNECTOR_HEALTH_PATH }, successThreshold: 1 },
-      resources: { limits: { cpu: options.cpu, memory: options.memory } },
-      securityContext: RESTRICTED,
+      // Knative points a user-container liveness probe at the serving port itself; the startup probe, which it
+      // passes on as written, holds liveness off while Liquibase migrates and Spring starts.
+      livenessProbe: {
+        httpGet: { path: CONNECTOR_LIVENESS_PATH },
+        periodSeconds: 10,
+        timeoutSeconds: 5,
+        failureThreshold: 3,
+      },
+      startupProbe: {
+        httpGet: { path: CONNECTOR_LIVENESS_PATH, port: CONNECTOR_PORT },
+        periodSeconds: 5,
+        failureThreshold: 60,
+      },
+      resources: {
+        requests: { cpu: options.cpu, memory: options.memory },
+        limits: { cpu: options.cpu, memory: options.memory },
+      },
+      securityContext: { ...RESTRICTED_SECURITY_CONTEXT, runAsUser: UNPRIVILEGED_UID },
+      volumeMounts: [{ name: 'tmp', mountPath: JAVA_TMP }],
     },
   ];
 
@@ -158,20 +193,21 @@ export function connectorService(options: ConnectorServiceOptions): Service {
     credentialsFile: options.googleKey ? `${GOOGLE_KEY_DIR}/${options.googleKey.jsonKey}` : undefined,
     healthCheckPort: CONNECTOR_PROXY_HEALTH_PORT,
   });
-  const proxy: ServiceContainer & { startupProbe: unknown } = {
+  const proxy: ServiceContainer = {
     name: 'cloud-sql-proxy',
     image: database.proxy.image,
+    imagePullPolicy: 'Always',
     args: proxyArgs,
-    // Knative allows a sidecar a startup probe only (readiness needs its multi-container-probing feature): the pod is
-    // not Ready before the proxy has started, and the kubelet restarts a proxy that never does. Knative takes
-    // startupProbe from 1.15 on (knative/serving#15309); the typed model predates it.
-    startupProbe: {
-      httpGet: { path: '/startup', port: CONNECTOR_PROXY_HEALTH_PORT },
-      periodSeconds: 1,
-      failureThreshold: 60,
+    // Knative allows a sidecar a startup probe only (liveness and readiness need its multi-container-probing feature,
+    // left off: the connector's readiness already covers the database): the pod is not Ready before the proxy has
+    // started, and the kubelet restarts a proxy that never does.
+    startupProbe: authProxyProbe('startup', CONNECTOR_PROXY_HEALTH_PORT),
+    resources: {
+      requests: { cpu: database.proxy.cpu, memory: database.proxy.memory },
+      limits: { memory: database.proxy.memory },
     },
-    resources: { requests: { cpu: database.proxy.cpu, memory: database.proxy.memory } },
-    securityContext: { ...RESTRICTED, runAsNonRoot: true },
+    // The image runs as its numeric USER 65532 (cloud-sql-proxy v2.21.0 Dockerfile) and writes nothing.
+    securityContext: RESTRICTED_SECURITY_CONTEXT,
     volumeMounts: proxyMounts.length > 0 ? proxyMounts : undefined,
   };
   containers.push(proxy);
@@ -189,11 +225,13 @@ export function connectorService(options: ConnectorServiceOptions): Service {
     containers.push({
       name: 'redis-tls',
       image: redis.tunnelImage,
-      // The image's entrypoint runs envoy when the first argument is a flag.
+      imagePullPolicy: 'Always',
+      // Envoy itself, not the image's docker-entrypoint.sh, whose su-exec to its envoy user needs root. Envoy reads
+      // its mounted bootstrap and CA and writes nothing (no admin interface, logs to stderr): any UID does.
+      command: ['envoy'],
       args: ['-c', `${REDIS_TUNNEL_CONFIG.dir}/${REDIS_TUNNEL_CONFIG.file}`, '--log-level', 'warn'],
-      resources: { requests: { cpu: '50m', memory: '64Mi' } },
-      // uid 101 is the image's envoy user: its entrypoint then skips su-exec, which would need capabilities.
-      securityContext: { ...RESTRICTED, runAsNonRoot: true, runAsUser: 101 },
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '64Mi' } },
+      securityContext: { ...RESTRICTED_SECURITY_CONTEXT, runAsUser: UNPRIVILEGED_UID },
       volumeMounts: [
         { name: 'redis-tunnel-config', mountPath: REDIS_TUNNEL_CONFIG.dir, readOnly: true },
         { name: 'memorystore-ca', mountPath: MEMORYSTORE_CA_DIR, readOnly: true },
@@ -220,10 +258,12 @@ export function connectorService(options: ConnectorServiceOptions): Service {
         },
         spec: {
           serviceAccountName: options.serviceAccountName,
+          // Its Google identity comes from the GKE metadata server; nothing in the pod calls the Kubernetes API.
+          automountServiceAccountToken: false,
           containerConcurrency: options.containerConcurrency,
           timeoutSeconds: options.timeoutSeconds,
           containers,
-          volumes: volumes.length > 0 ? volumes : undefined,
+          volumes,
         },
       },
       traffic: [{ latestRevision: true, percent: 100 }],

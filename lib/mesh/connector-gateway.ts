@@ -5,6 +5,7 @@ import { ServiceV1, ServiceV1SpecPort } from '@cdktf/provider-kubernetes/lib/ser
 import { Construct } from 'constructs';
 import { istio } from '../k8s/istio';
 import { ValidatedManifest } from '../k8s/manifest';
+import { RESTRICTED_SECURITY_CONTEXT } from '../k8s/pod';
 import { ClusterGrant, NamespacedGrant, PolicyRule, RbacSubject } from '../k8s/rbac';
 import { MESH_ENV, MESH_GATEWAY } from './names';
 
@@ -29,6 +30,28 @@ const GATE: RbacSubject = {
   namespace,
 };
 const ISTIOD_HOST = 'istiod.istio-system.svc.cluster.local';
+
+/**
+ * Istio's proxy user: the gateway injection template runs istio-proxy as 1337:1337 from Istio 1.20 on
+ * (manifests/charts/istio-control/istio-discovery/files/gateway-injection-template.yaml, 1.20.0 6869a6c), as Istio's
+ * gateway chart does since 1.12 (manifests/charts/gateway/templates/deployment.yaml, 1.12.9 d85042d), with a
+ * read-only root. Written here too, so the gate runs as 1337 whatever the injector's version; the proxyv2 1.12.9 image
+ * it is built on has no USER and would otherwise run as root.
+ */
+export const ISTIO_PROXY_UID = 1337;
+/**
+ * Where the gate, not running as root, has pilot-agent write its certificates and then reads them (krun 85cf58f,
+ * pkg/mesh/istio.go StartIstioAgent: OUTPUT_CERTS=./var/run/secrets/istio.io/ from the working directory /;
+ * pkg/meshconnectord/snigate.go NewAuthFromDir): an emptyDir, as /var/run/secrets belongs to root.
+ */
+export const GATE_CERTS_DIR = '/var/run/secrets/istio.io';
+/**
+ * pilot-agent's gRPC bootstrap, which krun points at ./var/run/grpc_bootstrap.json unless GRPC_XDS_BOOTSTRAP is set;
+ * pilot-agent 1.12.9 exits when it cannot write it (pkg/istio-agent/agent.go generateGRPCBootstrap).
+ */
+export const GATE_GRPC_BOOTSTRAP = `${GATE_CERTS_DIR}/grpc-bootstrap.json`;
+/** The gate's own listener for reverse HTTP/2 (krun 85cf58f cmd/gate/hgate.go, InitSNIGate(":15442", ":15441")). */
+const H2R_PORT = 15441;
 const ALL_WRITE_VERBS = ['get', 'list', 'watch', 'update', 'patch', 'create', 'delete'];
 
 /** Gateway ports: SNI routing (east-west style), HBONE, reverse HTTP/2 connections and istiod. */
@@ -36,7 +59,7 @@ const PORTS = {
   tls: { name: 'tls', port: 15443 },
   tlsTunnel: { name: 'tls-tun', port: MESH_GATEWAY.sniTunnelPort },
   hbone: { name: 'https-hbone', port: 15008 },
-  h2r: { name: 'https-h2r', port: 15441 },
+  h2r: { name: 'https-h2r', port: H2R_PORT },
   https: { name: 'https', port: 443, targetPort: '8443' },
   http: { name: 'http', port: 80, targetPort: '8080' },
   istiod: { name: 'tls-istiod', port: 15012 },
@@ -107,10 +130,13 @@ export class MeshConnectorGateway extends Construct {
           },
           spec: {
             serviceAccountName: MESH_GATEWAY.serviceAccount,
+            // The gate registers WorkloadEntries, reads endpoints and writes mesh-env with this token.
+            automountServiceAccountToken: true,
             container: [
               {
                 name: 'istio-proxy',
                 image: props.image,
+                imagePullPolicy: 'Always',
                 env: [
                   {
                     name: 'WORKLOAD_NAMESPACE',
@@ -118,6 +144,7 @@ export class MeshConnectorGateway extends Construct {
                       fieldRef: { fieldPath: 'metadata.namespace' },
                     },
                   },
+                  { name: 'GRPC_XDS_BOOTSTRAP', value: GATE_GRPC_BOOTSTRAP },
                 ],
                 port: [
                   { name: PORTS.tls.name, containerPort: PORTS.tls.port },
@@ -127,8 +154,24 @@ export class MeshConnectorGateway extends Construct {
                   requests: { cpu: '10m', memory: '512Mi' },
                   limits: { cpu: '4', memory: '8G' },
                 },
+                // The injector merges its template under these fields: ours win, its timing and its volumes for
+                // pilot-agent and Envoy (/etc/istio/proxy, /var/lib/istio/data) stay.
+                securityContext: {
+                  ...RESTRICTED_SECURITY_CONTEXT,
+                  runAsUser: String(ISTIO_PROXY_UID),
+                  runAsGroup: String(ISTIO_PROXY_UID),
+                },
+                // The template's own readiness: Envoy's /healthz/ready, which pilot-agent serves through 15021.
+                readinessProbe: { httpGet: { path: '/healthz/ready', port: '15021' } },
+                // The gate's listener: its accept loop ends on an error while the process lives on (krun 85cf58f,
+                // pkg/hbone/io.go ServeListener, and select {} in cmd/gate/hgate.go), which only a probe notices. It
+                // listens once the agent and its certificates are up, so a startup probe gives it five minutes.
+                startupProbe: { tcpSocket: [{ port: String(H2R_PORT) }], periodSeconds: 5, failureThreshold: 60 },
+                livenessProbe: { tcpSocket: [{ port: String(H2R_PORT) }], periodSeconds: 10, failureThreshold: 3 },
+                volumeMount: [{ name: 'gate-certs', mountPath: GATE_CERTS_DIR }],
               },
             ],
+            volume: [{ name: 'gate-certs', emptyDir: {} }],
           },
         },
       },

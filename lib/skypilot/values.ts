@@ -1,6 +1,6 @@
-import type { Container, SecretVolume } from '../k8s/pod';
+import { Container, RESTRICTED_SECURITY_CONTEXT, SecretVolume } from '../k8s/pod';
 import { checkPodPorts } from '../k8s/pod-ports';
-import { authProxyArgs, authProxyPorts, PROXY_DEFAULT_HTTP_PORT } from '../sql/auth-proxy';
+import { authProxyArgs, authProxyPorts, authProxyProbe, PROXY_DEFAULT_HTTP_PORT } from '../sql/auth-proxy';
 
 /**
  * The values of the SkyPilot chart (helm.skypilot.co, charts `skypilot` and `skypilot-nightly`) that this blueprint
@@ -65,8 +65,8 @@ export interface SkypilotValuesOptions {
 /**
  * The chart values for one auth mode, following the seed's values.yaml: the external database secret, config null,
  * the Workload Identity service account, and the Cloud SQL Auth Proxy as a native sidecar (private IP, IAM login or
- * key file). Added over the seed: a startup probe, so the API server starts only once the proxy listens, and no
- * privilege escalation or capabilities for the proxy.
+ * key file). Added over the seed: startup, liveness and readiness probes for the proxy (the API server starts only once
+ * it listens), a memory limit, and the security baseline's restricted container settings.
  */
 export function skypilotValues(options: SkypilotValuesOptions): SkypilotChartValues {
   if (options.proxyKeyFile === (options.workloadIdentityEmail !== undefined)) {
@@ -79,21 +79,24 @@ export function skypilotValues(options: SkypilotValuesOptions): SkypilotChartVal
     name: 'cloud-sql-proxy',
     restartPolicy: 'Always',
     image: options.proxy.image,
+    imagePullPolicy: 'Always',
     args: authProxyArgs({
       instanceConnectionName: options.instanceConnectionName,
       autoIamAuthn: options.authMode === 'iam',
       credentialsFile: options.proxyKeyFile ? `${PROXY_CREDENTIALS_DIR}/${PROXY_CREDENTIALS_KEY}` : undefined,
       healthCheckPort: PROXY_DEFAULT_HTTP_PORT,
     }),
-    securityContext: {
-      // The image runs as the nonroot user (uid 65532).
-      runAsNonRoot: true,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
+    // The image runs as its numeric USER 65532 (v2.21.0 Dockerfile) and writes nothing.
+    securityContext: RESTRICTED_SECURITY_CONTEXT,
+    // Memory limited to what is reserved for it: the proxy cannot take the API server's share of the node.
+    resources: {
+      requests: { cpu: options.proxy.cpu, memory: options.proxy.memory },
+      limits: { memory: options.proxy.memory },
     },
-    resources: { requests: { cpu: options.proxy.cpu, memory: options.proxy.memory } },
-    startupProbe: { httpGet: { path: '/startup', port: PROXY_DEFAULT_HTTP_PORT }, periodSeconds: 1, failureThreshold: 60 },
+    // A native sidecar takes all three: the API server starts once the proxy has, and the pod is Ready while it is.
+    startupProbe: authProxyProbe('startup', PROXY_DEFAULT_HTTP_PORT),
+    livenessProbe: authProxyProbe('liveness', PROXY_DEFAULT_HTTP_PORT),
+    readinessProbe: authProxyProbe('readiness', PROXY_DEFAULT_HTTP_PORT),
     volumeMounts: options.proxyKeyFile
       ? [{ name: PROXY_CREDENTIALS_SECRET, mountPath: PROXY_CREDENTIALS_DIR, readOnly: true }]
       : undefined,

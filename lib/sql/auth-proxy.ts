@@ -1,3 +1,4 @@
+import type { Probe } from '../k8s/pod';
 import type { BoundPort } from '../k8s/pod-ports';
 
 /** Cloud SQL Auth Proxy v2 release used unless config pins another (update regularly, as Google asks). */
@@ -9,6 +10,24 @@ export const PROXY_PORT = 5432;
 export const PROXY_DEFAULT_HTTP_PORT = 9090;
 /** The proxy's own default for its localhost admin server (--admin-port), where --quitquitquit adds /quitquitquit. */
 export const PROXY_ADMIN_PORT = 9091;
+
+/**
+ * The proxy's health server (--health-check), cloud-sql-proxy v2.21.0 internal/healthcheck/healthcheck.go: /startup
+ * answers 200 once the proxy listens; /readiness once started, until it stops or reaches --max-connections (it dials
+ * no instance, so a database outage does not make it unready); /liveness answers 200 whenever the server runs.
+ */
+export type AuthProxyProbe = 'startup' | 'readiness' | 'liveness';
+
+/**
+ * A probe of the proxy's health server on `port` (see AuthProxyOptions.healthCheckPort), timed as the proxy's own
+ * example (v2.21.0 examples/k8s-health-check/proxy_with_http_health_check.yaml): startup checked every second for a
+ * minute, liveness every 10 s with three tries, readiness every 10 s with six.
+ */
+export function authProxyProbe(probe: AuthProxyProbe, port: number): Probe {
+  const httpGet = { path: `/${probe}`, port };
+  if (probe === 'startup') return { httpGet, periodSeconds: 1, timeoutSeconds: 10, failureThreshold: 60 };
+  return { httpGet, periodSeconds: 10, timeoutSeconds: 10, failureThreshold: probe === 'liveness' ? 3 : 6 };
+}
 
 export interface AuthProxyOptions {
   /** `<project>:<region>:<instance>`. */

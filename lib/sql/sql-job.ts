@@ -4,6 +4,7 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { readAsset, terraformLiteral } from '../assets';
+import { RESTRICTED_SECURITY_CONTEXT } from '../k8s/pod';
 import { authProxyArgs, PROXY_ADMIN_PORT, PROXY_PORT } from './auth-proxy';
 
 export interface CloudSqlJobProps {
@@ -25,8 +26,11 @@ export interface CloudSqlJobProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** uid of the postgres user in the official postgres images. */
-const POSTGRES_UID = '70';
+/**
+ * uid of the postgres user in the official postgres Alpine images (docker-library/postgres 17/alpine3.23/Dockerfile,
+ * `adduser -u 70`). The image runs as root; psql needs no user of its own, but this one exists in /etc/passwd.
+ */
+export const POSTGRES_UID = 70;
 
 /**
  * A Kubernetes Job that runs SQL once through the Cloud SQL Auth Proxy, as a built-in user: what the seed does by
@@ -51,11 +55,6 @@ export class CloudSqlJob extends Construct {
       data: { password: props.password },
       dependsOn: props.dependsOn,
     });
-    const nonRoot = {
-      runAsNonRoot: true,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-    };
     this.job = new JobV1(this, 'Resource', {
       metadata,
       spec: {
@@ -66,22 +65,27 @@ export class CloudSqlJob extends Construct {
           metadata: { labels: { 'app.kubernetes.io/name': props.name } },
           spec: {
             serviceAccountName: serviceAccount.metadata.name,
+            // The proxy finds its Google identity at the GKE metadata server, not in a Kubernetes token.
+            automountServiceAccountToken: false,
             restartPolicy: 'Never',
             container: [
               {
                 name: 'cloud-sql-proxy',
                 image: props.proxyImage,
+                imagePullPolicy: 'Always',
                 args: authProxyArgs({
                   instanceConnectionName: props.instanceConnectionName,
                   autoIamAuthn: false,
                   quitQuitQuit: true,
                 }),
-                securityContext: { ...nonRoot, readOnlyRootFilesystem: true },
-                resources: { requests: { cpu: '100m', memory: '128Mi' } },
+                // The image runs as its numeric USER 65532 (cloud-sql-proxy v2.21.0 Dockerfile) and writes nothing.
+                securityContext: RESTRICTED_SECURITY_CONTEXT,
+                resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } },
               },
               {
                 name: 'psql',
                 image: props.clientImage,
+                imagePullPolicy: 'Always',
                 command: ['sh', '-c', terraformLiteral(readAsset('lib/sql/assets/run-sql.sh'))],
                 env: [
                   { name: 'PGHOST', value: '127.0.0.1' },
@@ -96,8 +100,9 @@ export class CloudSqlJob extends Construct {
                   { name: 'WAIT_ATTEMPTS', value: '60' },
                   { name: 'SQL', value: terraformLiteral(props.sql) },
                 ],
-                securityContext: { ...nonRoot, runAsUser: POSTGRES_UID },
-                resources: { requests: { cpu: '50m', memory: '64Mi' } },
+                // psql -c with --no-psqlrc, pg_isready and wget -O /dev/null write no file: a read-only root is enough.
+                securityContext: { ...RESTRICTED_SECURITY_CONTEXT, runAsUser: String(POSTGRES_UID) },
+                resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '64Mi' } },
               },
             ],
           },

@@ -70,6 +70,21 @@ describe('SkyPilot chart values', () => {
     expect(values.apiService.extraVolumes).toBeUndefined();
   });
 
+  test('the proxy, a native sidecar: probed on the health port it opens, as its image user, memory capped at its request', () => {
+    const [proxy] = skypilotValues(BASE).extraInitContainers;
+    const healthPort = Number(proxy.args?.find((arg) => arg.startsWith('--http-port='))?.split('=')[1]);
+    expect(proxy.restartPolicy).toBe('Always');
+    expect([proxy.startupProbe, proxy.livenessProbe, proxy.readinessProbe].map((probe) => probe?.httpGet)).toEqual([
+      { path: '/startup', port: healthPort },
+      { path: '/liveness', port: healthPort },
+      { path: '/readiness', port: healthPort },
+    ]);
+    // The image's USER is the number 65532 (cloud-sql-proxy v2.21.0 Dockerfile): runAsNonRoot needs no runAsUser.
+    expect(proxy.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
+    expect(proxy.securityContext).not.toHaveProperty('runAsUser');
+    expect(proxy.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '2Gi' } });
+  });
+
   test('contradictory identities are refused', () => {
     expect(() => skypilotValues({ ...BASE, proxyKeyFile: true })).toThrow(
       'the proxy authenticates with exactly one of Workload Identity and a key file',

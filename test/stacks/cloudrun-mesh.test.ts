@@ -281,7 +281,7 @@ describe('cloudrun-mesh (seed 001)', () => {
   test('the mesh connector gateway: hgate Deployment, external and internal load balancers', () => {
     const deployment = resource(k8s, 'kubernetes_deployment_v1', 'gateway_deployment') as {
       metadata: Attrs;
-      spec: { replicas: string; template: { metadata: Attrs; spec: { service_account_name: string; container: Attrs[] } } };
+      spec: { replicas: string; template: { metadata: Attrs; spec: Attrs & { service_account_name: string; container: Attrs[] } } };
     };
     expect(deployment.metadata).toMatchObject({ name: 'hgate', namespace: 'istio-system' });
     expect(deployment.spec.replicas).toBe('1');
@@ -290,6 +290,10 @@ describe('cloudrun-mesh (seed 001)', () => {
       annotations: { 'inject.istio.io/templates': 'gateway' },
     });
     expect(deployment.spec.template.spec.service_account_name).toBe('default');
+    expect(deployment.spec.template.spec).toMatchObject({
+      automount_service_account_token: true,
+      volume: [{ name: 'gate-certs', empty_dir: {} }],
+    });
     // The gate starts after its RBAC (a 403 ends it) and both load balancers have addresses (it polls them forever).
     expect(resource(k8s, 'kubernetes_deployment_v1', 'gateway_deployment').depends_on).toEqual([
       'kubernetes_cluster_role_binding_v1.gateway_autoregistration_binding',
@@ -304,12 +308,29 @@ describe('cloudrun-mesh (seed 001)', () => {
       {
         name: 'istio-proxy',
         image: 'us-central1-docker.pkg.dev/example-project-123/krun/gate:85cf58f',
-        env: [{ name: 'WORKLOAD_NAMESPACE', value_from: { field_ref: { field_path: 'metadata.namespace' } } }],
+        image_pull_policy: 'Always',
+        env: [
+          { name: 'WORKLOAD_NAMESPACE', value_from: { field_ref: { field_path: 'metadata.namespace' } } },
+          { name: 'GRPC_XDS_BOOTSTRAP', value: '/var/run/secrets/istio.io/grpc-bootstrap.json' },
+        ],
         port: [
           { name: 'tls', container_port: 15443 },
           { name: 'https-h2r', container_port: 15441 },
         ],
         resources: { requests: { cpu: '10m', memory: '512Mi' }, limits: { cpu: '4', memory: '8G' } },
+        security_context: {
+          run_as_non_root: true,
+          run_as_user: '1337',
+          run_as_group: '1337',
+          allow_privilege_escalation: false,
+          read_only_root_filesystem: true,
+          capabilities: { drop: ['ALL'] },
+          seccomp_profile: { type: 'RuntimeDefault' },
+        },
+        readiness_probe: { http_get: { path: '/healthz/ready', port: '15021' } },
+        startup_probe: { tcp_socket: [{ port: '15441' }], period_seconds: 5, failure_threshold: 60 },
+        liveness_probe: { tcp_socket: [{ port: '15441' }], period_seconds: 10, failure_threshold: 3 },
+        volume_mount: [{ name: 'gate-certs', mount_path: '/var/run/secrets/istio.io' }],
       },
     ]);
 
@@ -495,6 +516,7 @@ describe('cloudrun-mesh (seed 001)', () => {
     });
     expect(deployment.spec.template.spec.container[0]).toMatchObject({
       image: 'docker.io/fortio/fortio:1.69.4',
+      image_pull_policy: 'Always',
       args: ['server'],
       port: [{ name: 'http', container_port: 8080 }, { name: 'grpc', container_port: 8081 }, { container_port: 8079 }],
       resources: { requests: { cpu: '10m', memory: '512Mi' }, limits: { cpu: '2', memory: '1G' } },

@@ -22,8 +22,12 @@ interface Container {
   image: string;
   args?: string[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
+  command?: string[];
   ports?: { containerPort: number }[];
   readinessProbe?: unknown;
+  livenessProbe?: unknown;
+  startupProbe?: unknown;
+  securityContext?: Record<string, unknown>;
   resources?: unknown;
   volumeMounts?: { name: string; mountPath: string }[];
 }
@@ -184,12 +188,14 @@ describe('ilp-connector (seed 000)', () => {
     expect(main).toMatchObject({
       name: 'user-container',
       image: 'docker.io/interledger4j/java-ilpv4-connector:0.5.1',
+      imagePullPolicy: 'Always',
       ports: [{ containerPort: 8080 }],
       readinessProbe: { httpGet: { path: '/manage/health' }, successThreshold: 1 },
-      resources: { limits: { cpu: '768m', memory: '768Mi' } },
+      resources: { requests: { cpu: '768m', memory: '768Mi' }, limits: { cpu: '768m', memory: '768Mi' } },
     });
     expect(envOf(main)).toEqual({
       spring_profiles_active: 'migrate,jks,postgres,gcp-kms',
+      MANAGEMENT_ENDPOINT_HEALTH_GROUP_LIVENESS_INCLUDE: 'ping',
       management_endpoint_health_enabled: 'true',
       redis_host: '127.0.0.1',
       redis_port: '6379',
@@ -216,6 +222,44 @@ describe('ilp-connector (seed 000)', () => {
     expect(envOf(main).management_endpoint_health_enabled).toBe('true');
   });
 
+  test('liveness reads a ping-only health group, so a database or Redis outage restarts no pod', () => {
+    // Spring Boot 2.2.2 (v0.5.1 pom.xml) has health groups, not 2.3's liveness probe: the group is defined here.
+    const main = revision(manifestOf(app, 'connector')).containers[0];
+    expect(envOf(main).MANAGEMENT_ENDPOINT_HEALTH_GROUP_LIVENESS_INCLUDE).toBe('ping');
+    expect(main.livenessProbe).toEqual({
+      httpGet: { path: '/manage/health/liveness' },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    });
+    // Knative sets a user-container liveness probe's port itself, but passes a startup probe on as written.
+    expect(main.startupProbe).toEqual({
+      httpGet: { path: '/manage/health/liveness', port: 8080 },
+      periodSeconds: 5,
+      failureThreshold: 60,
+    });
+  });
+
+  test('each container runs as the UID its image needs, on a read-only root, with no service account token', () => {
+    const { containers, spec } = revision(manifestOf(app, 'connector'));
+    const restricted = {
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
+    // The connector's image sets no USER (root); Jetty and the JVM write only to /tmp, an emptyDir.
+    expect(containers[0].securityContext).toEqual({ ...restricted, runAsUser: 65532 });
+    expect(containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    // The proxy's image runs as its numeric USER 65532: nothing to add.
+    expect(containers[1].securityContext).toEqual(restricted);
+    // Envoy runs directly, not through the entrypoint's su-exec, and writes nothing.
+    expect(containers[2]).toMatchObject({ command: ['envoy'], securityContext: { ...restricted, runAsUser: 65532 } });
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect((spec.volumes as unknown[])[0]).toEqual({ name: 'tmp', emptyDir: {} });
+  });
+
   test('the Auth Proxy: private IP, and a health server on 9191 that a startup probe reads', () => {
     const { containers } = revision(manifestOf(app, 'connector'));
     expect(containers.map((c) => c.name)).toEqual(['user-container', 'cloud-sql-proxy', 'redis-tls']);
@@ -230,7 +274,12 @@ describe('ilp-connector (seed 000)', () => {
       '--http-address=0.0.0.0',
       `${PROJECT}:us-central1:connector`,
     ]);
-    expect(proxy.startupProbe).toEqual({ httpGet: { path: '/startup', port: 9191 }, periodSeconds: 1, failureThreshold: 60 });
+    expect(proxy.startupProbe).toEqual({
+      httpGet: { path: '/startup', port: 9191 },
+      periodSeconds: 1,
+      timeoutSeconds: 10,
+      failureThreshold: 60,
+    });
     // Knative takes no readiness or liveness probe on a sidecar unless multi-container-probing is on.
     expect(proxy).not.toHaveProperty('readinessProbe');
     expect(proxy).not.toHaveProperty('livenessProbe');
@@ -256,10 +305,12 @@ describe('ilp-connector (seed 000)', () => {
     const { containers, spec } = revision(manifestOf(app, 'connector'));
     expect(containers[2]).toMatchObject({
       image: 'docker.io/envoyproxy/envoy:v1.39.0',
+      command: ['envoy'],
       args: ['-c', '/etc/redis-tunnel/envoy.yaml', '--log-level', 'warn'],
     });
     expect(containers[2]).not.toHaveProperty('env');
     expect(spec.volumes).toEqual([
+      { name: 'tmp', emptyDir: {} },
       { name: 'redis-tunnel-config', configMap: { name: 'connector-redis-tunnel' } },
       { name: 'memorystore-ca', secret: { secretName: 'connector-redis', items: [{ key: 'ca.pem', path: 'ca.pem' }] } },
     ]);

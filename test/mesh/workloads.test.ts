@@ -1,0 +1,101 @@
+import { TerraformStack, Testing } from 'cdktf';
+import { ISTIO_PROXY } from '../../lib/k8s/pod-ports';
+import { UNPRIVILEGED_UID } from '../../lib/k8s/pod';
+import {
+  GATE_CERTS_DIR,
+  GATE_GRPC_BOOTSTRAP,
+  ISTIO_PROXY_UID,
+  MeshConnectorGateway,
+} from '../../lib/mesh/connector-gateway';
+import { FORTIO_DATA_DIR, FORTIO_SERVER_PORTS, FortioSample } from '../../lib/mesh/fortio-sample';
+import { testApp } from '../support/app';
+
+type Attrs = Record<string, unknown>;
+interface PodSpec {
+  automount_service_account_token?: boolean;
+  container: Attrs[];
+  volume?: Attrs[];
+}
+
+/** The pod spec of the one Deployment `build` adds to a fresh stack, as synthesized. */
+function podSpec(build: (stack: TerraformStack) => void): PodSpec {
+  const stack = new TerraformStack(testApp(), 'test');
+  build(stack);
+  const json = JSON.parse(Testing.synth(stack)) as {
+    resource: { kubernetes_deployment_v1: Record<string, { spec: { template: { spec: PodSpec } } }> };
+  };
+  const [deployment] = Object.values(json.resource.kubernetes_deployment_v1);
+  return deployment.spec.template.spec;
+}
+
+describe('fortio, as fortio/fortio v1.69.4 runs', () => {
+  const pod = podSpec(
+    (stack) =>
+      new FortioSample(stack, 'fortio', {
+        namespace: 'fortio',
+        image: 'fortio/fortio:1.69.4',
+        istioRevision: 'asm-managed',
+      }),
+  );
+  const [fortio] = pod.container;
+
+  test('the image is FROM scratch with no USER (root), so the pod names a UID; any does, there being no /etc/passwd', () => {
+    expect(fortio.security_context).toMatchObject({ run_as_non_root: true, run_as_user: String(UNPRIVILEGED_UID) });
+  });
+
+  test('results are saved in its working directory, an emptyDir under a read-only root', () => {
+    expect(fortio.security_context).toMatchObject({ read_only_root_filesystem: true });
+    expect(fortio.volume_mount).toEqual([{ name: 'data', mount_path: FORTIO_DATA_DIR }]);
+    expect(pod.volume).toEqual([{ name: 'data', empty_dir: {} }]);
+  });
+
+  test('probes GET the echo server, which answers 200 on any path', () => {
+    const echo = FORTIO_SERVER_PORTS.find((p) => p.use.startsWith('HTTP echo'))!;
+    for (const probe of [fortio.liveness_probe, fortio.readiness_probe]) {
+      expect(probe).toMatchObject({ http_get: { path: '/', port: String(echo.port) } });
+    }
+    expect(pod.automount_service_account_token).toBe(false);
+  });
+});
+
+describe('the krun gate (hgate), as krun 85cf58f runs under Istio gateway injection', () => {
+  const pod = podSpec(
+    (stack) =>
+      new MeshConnectorGateway(stack, 'gateway', {
+        image: 'r/gate:85cf58f',
+        internalAddress: '10.0.0.9',
+        external: false,
+      }),
+  );
+  const [gate] = pod.container;
+  const env = Object.fromEntries((gate.env as Attrs[]).map((e) => [e.name, e.value]));
+
+  test("runs as Istio's proxy user, as the gateway template sets it from Istio 1.20 on, whatever the injector's version", () => {
+    expect(ISTIO_PROXY_UID).toBe(1337);
+    expect(gate.security_context).toMatchObject({
+      run_as_user: '1337',
+      run_as_group: '1337',
+      run_as_non_root: true,
+      read_only_root_filesystem: true,
+    });
+  });
+
+  test('what it writes, not being root, lands in an emptyDir: its certificates and the gRPC bootstrap', () => {
+    expect(gate.volume_mount).toEqual([{ name: 'gate-certs', mount_path: GATE_CERTS_DIR }]);
+    expect(pod.volume).toEqual([{ name: 'gate-certs', empty_dir: {} }]);
+    expect(GATE_GRPC_BOOTSTRAP.startsWith(`${GATE_CERTS_DIR}/`)).toBe(true);
+    expect(env.GRPC_XDS_BOOTSTRAP).toBe(GATE_GRPC_BOOTSTRAP);
+  });
+
+  test("readiness is the injector's own (15021); liveness is the gate's reverse HTTP/2 listener, a declared port", () => {
+    expect(ISTIO_PROXY.binds.find((b) => b.port === 15021)?.use).toBe('health checks');
+    expect(gate.readiness_probe).toEqual({ http_get: { path: '/healthz/ready', port: '15021' } });
+    const h2r = (gate.port as Attrs[]).find((p) => p.name === 'https-h2r')!.container_port;
+    expect(gate.liveness_probe).toMatchObject({ tcp_socket: [{ port: String(h2r) }] });
+    expect(gate.startup_probe).toMatchObject({ tcp_socket: [{ port: String(h2r) }] });
+  });
+
+  test('it calls the Kubernetes API with its pod token', () => {
+    expect(pod.automount_service_account_token).toBe(true);
+  });
+});
