@@ -3,6 +3,7 @@ import { COMPUTE_RULES } from './compute';
 import { GKE_RULES } from './gke';
 import { IAM_RULES } from './iam';
 import { KMS_RULES } from './kms';
+import { KUBERNETES_RULES } from './kubernetes';
 import { NETWORK_RULES } from './network';
 import { REDIS_RULES } from './redis';
 import { REGISTRY_RULES } from './registry';
@@ -25,5 +26,6 @@ export const RULES: readonly Rule[] = [
   ...REDIS_RULES,
   ...REGISTRY_RULES,
   ...CLOUD_RUN_RULES,
+  ...KUBERNETES_RULES,
 ];
 export const RULE_IDS = RULES.map((rule) => rule.id) as [string, ...string[]];

@@ -4,6 +4,7 @@ import { COMPUTE_CASES } from './compute';
 import { GKE_CASES } from './gke';
 import { IAM_CASES } from './iam';
 import { KMS_CASES } from './kms';
+import { KUBERNETES_CASES } from './kubernetes';
 import { NETWORK_CASES } from './network';
 import { REDIS_CASES } from './redis';
 import { REGISTRY_CASES } from './registry';
@@ -22,4 +23,5 @@ export const CASES: Record<string, Case> = {
   ...REDIS_CASES,
   ...REGISTRY_CASES,
   ...CLOUD_RUN_CASES,
+  ...KUBERNETES_CASES,
 };
