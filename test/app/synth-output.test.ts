@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { format } from '@cdktf/hcl-tools';
 import { EXAMPLE_CONFIG, EXAMPLE_STACKS, runSynth, SynthRun } from '../support/app';
+import { unaccountedChecks } from '../support/security-doc';
 import { canonical, interpolationTokens, unresolvedReferences } from '../support/terraform-json';
 
 /** Runs `npm run synth` in-process with the example config into a fresh directory. */
@@ -33,6 +34,12 @@ describe('synthesized output of every stack', () => {
   test('all enabled stacks are written', () => {
     expect(json.code).toBe(0);
     expect(fs.readdirSync(path.join(json.outdir, 'stacks')).sort()).toEqual(EXAMPLE_STACKS);
+  });
+
+  test('every checkov check that reads a resource type we emit is a rule or explained in docs/security.md', () => {
+    const types = new Set(EXAMPLE_STACKS.flatMap((stack) => Object.keys((readJson(stack).resource ?? {}) as object)));
+    expect(types.size).toBeGreaterThan(40);
+    expect(unaccountedChecks(types)).toEqual([]);
   });
 
   test.each(EXAMPLE_STACKS)('%s: every ${...} resolves to something declared', (stack) => {
