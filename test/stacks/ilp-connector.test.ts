@@ -7,6 +7,7 @@ import { KnativeServing } from '@kubernetes-models/knative/operator.knative.dev/
 import { parse } from 'yaml';
 import type { Waiver } from '../../lib/config/global';
 import { buildApp, buildVariant, exampleConfig, manifestOf, onlyResource, resourcesOf, TerraformJson } from '../support/app';
+import { describeGkeBaseline } from '../support/gke-baseline';
 import { crdSchema, prunedFields, REFERENCE_CRDS } from '../support/crd';
 
 const PROJECT = 'example-project-123';
@@ -138,40 +139,7 @@ describe('ilp-connector (seed 000)', () => {
     expect(JSON.stringify(cluster.addons_config ?? {})).not.toMatch(/cloudrun/);
   });
 
-  test('GKE baseline: intranode visibility, Binary Authorization once its API is on, monitoring, labels, COS nodes', () => {
-    const cluster = onlyResource(infra, 'google_container_cluster');
-    expect(cluster).toMatchObject({
-      enable_intranode_visibility: true,
-      enable_kubernetes_alpha: false,
-      monitoring_service: 'monitoring.googleapis.com/kubernetes',
-      binary_authorization: { evaluation_mode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
-      resource_labels: { environment: 'example', stack: 'ilp-connector' },
-    });
-    expect(cluster.depends_on).toContain('google_project_service.project_binaryauthorization');
-    expect(onlyResource(infra, 'google_container_node_pool').node_config).toMatchObject({
-      image_type: 'COS_CONTAINERD',
-      shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true },
-    });
-    // The example cannot know where cdktf deploy runs, nor assume a Workspace group: both waived there.
-    expect(cluster).not.toHaveProperty('master_authorized_networks_config');
-    expect(built.baseline.waived.filter((f) => f.stack === 'ilp-connector').map((f) => f.ruleId).sort()).toEqual([
-      'CKV_GCP_20',
-      'CKV_GCP_65',
-    ]);
-  });
-
-  test('GKE: control plane ranges and the Google Groups security group from config', () => {
-    const cluster = {
-      ...exampleConfig().ilpConnector.cluster,
-      controlPlaneAuthorizedCidrs: ['203.0.113.0/24'],
-      rbacSecurityGroup: 'gke-security-groups@example.com',
-    };
-    const configured = onlyResource(buildVariant('ilpConnector', { cluster }, [], ['ilp-connector']).json('ilp-connector'), 'google_container_cluster');
-    expect(configured).toMatchObject({
-      master_authorized_networks_config: { cidr_blocks: [{ cidr_block: '203.0.113.0/24', display_name: '203.0.113.0/24' }] },
-      authenticator_groups_config: { security_group: 'gke-security-groups@example.com' },
-    });
-  });
+  describeGkeBaseline('ilp-connector', 'ilpConnector', () => built);
 
   test("the Knative Service carries every setting of the seed's connector-cloudrun.yaml", () => {
     const ksvc = manifestOf(app, 'connector');

@@ -1,7 +1,8 @@
 import { parse } from 'yaml';
 import type { Waiver } from '../../lib/config/global';
 import type { SkypilotChartValues } from '../../lib/skypilot/values';
-import { buildVariant, exampleConfig, onlyResource, resourcesOf, TerraformJson } from '../support/app';
+import { buildVariant, onlyResource, resourcesOf, TerraformJson } from '../support/app';
+import { describeGkeBaseline } from '../support/gke-baseline';
 
 const PROJECT = 'example-project-123';
 const GSA = `skypilot-cloud-sql-access@${PROJECT}.iam.gserviceaccount.com`;
@@ -59,40 +60,7 @@ describe('skypilot (seed 004), IAM mode', () => {
     });
   });
 
-  test('GKE baseline: intranode visibility, Binary Authorization once its API is on, monitoring, labels, COS nodes', () => {
-    const cluster = onlyResource(infra, 'google_container_cluster');
-    expect(cluster).toMatchObject({
-      enable_intranode_visibility: true,
-      enable_kubernetes_alpha: false,
-      monitoring_service: 'monitoring.googleapis.com/kubernetes',
-      binary_authorization: { evaluation_mode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
-      resource_labels: { environment: 'example', stack: 'skypilot' },
-    });
-    expect(cluster.depends_on).toContain('google_project_service.project_binaryauthorization');
-    expect(onlyResource(infra, 'google_container_node_pool').node_config).toMatchObject({
-      image_type: 'COS_CONTAINERD',
-      shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true },
-    });
-    // The example cannot know where cdktf deploy runs, nor assume a Workspace group: both waived there.
-    expect(cluster).not.toHaveProperty('master_authorized_networks_config');
-    expect(built.baseline.waived.filter((f) => f.stack === 'skypilot').map((f) => f.ruleId).sort()).toEqual([
-      'CKV_GCP_20',
-      'CKV_GCP_65',
-    ]);
-  });
-
-  test('GKE: control plane ranges and the Google Groups security group from config', () => {
-    const cluster = {
-      ...exampleConfig().skypilot.cluster,
-      controlPlaneAuthorizedCidrs: ['203.0.113.0/24'],
-      rbacSecurityGroup: 'gke-security-groups@example.com',
-    };
-    const configured = onlyResource(buildVariant('skypilot', { cluster }, [], ['skypilot']).json('skypilot'), 'google_container_cluster');
-    expect(configured).toMatchObject({
-      master_authorized_networks_config: { cidr_blocks: [{ cidr_block: '203.0.113.0/24', display_name: '203.0.113.0/24' }] },
-      authenticator_groups_config: { security_group: 'gke-security-groups@example.com' },
-    });
-  });
+  describeGkeBaseline('skypilot', 'skypilot', () => built);
 
   test('Cloud SQL: private IP only through private services access, TLS required, IAM login, backups with PITR, pgAudit', () => {
     const instance = onlyResource(infra, 'google_sql_database_instance');
