@@ -2,6 +2,7 @@ import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/l
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET } from '../storage/private-bucket';
 import type { AccessLogBucket } from '../storage/access-log-bucket';
 
 export interface StateBucketProps {
@@ -55,11 +56,7 @@ export class StateBucket extends Construct {
     this.bucket = new StorageBucket(this, 'Resource', {
       name: props.name,
       location: props.location,
-      storageClass: 'STANDARD',
-      uniformBucketLevelAccess: true,
-      publicAccessPrevention: 'enforced',
-      versioning: { enabled: true },
-      forceDestroy: false,
+      ...PRIVATE_BUCKET,
       softDeletePolicy: { retentionDurationSeconds: softDeleteDays * 24 * 3600 },
       lifecycleRule: [
         {

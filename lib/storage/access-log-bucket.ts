@@ -1,6 +1,7 @@
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET } from './private-bucket';
 
 /** The Google group Cloud Storage writes usage and storage logs as (cloud.google.com/storage/docs/access-logs). */
 export const STORAGE_ANALYTICS_GROUP = 'group:cloud-storage-analytics@google.com';
@@ -33,11 +34,7 @@ export class AccessLogBucket extends Construct {
     this.bucket = new StorageBucket(this, 'Resource', {
       name: props.name,
       location: props.location,
-      storageClass: 'STANDARD',
-      uniformBucketLevelAccess: true,
-      publicAccessPrevention: 'enforced',
-      versioning: { enabled: true },
-      forceDestroy: false,
+      ...PRIVATE_BUCKET,
       lifecycleRule: [
         { condition: { age: retentionDays }, action: { type: 'Delete' } },
         // Log objects are never overwritten; a deleted one leaves a noncurrent version that goes a day later.
