@@ -19,12 +19,6 @@ export const CONNECTOR_PORT = 8080;
 /** Spring actuator health, open to anonymous GET; it reports the database and Redis (INFO) too. */
 export const CONNECTOR_HEALTH_PATH = '/manage/health';
 /**
- * A health group of the ping indicator alone, which is UP while the application runs: for liveness, which must not
- * restart every pod when the database or Redis blips. Spring Boot 2.2.2 (the connector's, v0.5.1 pom.xml) has health
- * groups but not yet the liveness and readiness probes of 2.3; the group is defined in the environment.
- */
-export const CONNECTOR_LIVENESS_PATH = `${CONNECTOR_HEALTH_PATH}/liveness`;
-/**
  * The Auth Proxy's health server in the connector pod, for its startup probe: not 9090, its default, which Knative's
  * queue-proxy takes (the proxy's own documentation uses 9191 in its example).
  */
@@ -116,8 +110,6 @@ export function connectorService(options: ConnectorServiceOptions): Service {
   const { database, redis } = options;
   const env: EnvVar[] = [
     { name: 'spring_profiles_active', value: CONNECTOR_PROFILES },
-    // The liveness group (CONNECTOR_LIVENESS_PATH); bound to @ConfigurationProperties, so upper case (see below).
-    { name: 'MANAGEMENT_ENDPOINT_HEALTH_GROUP_LIVENESS_INCLUDE', value: 'ping' },
     // application.yml (v0.5.1) disables every endpoint and means to enable health under a key Spring Boot does not
     // read (management.endpoints.health.enabled): without this, /manage/health is 404 and no probe ever passes.
     { name: 'management_endpoint_health_enabled', value: 'true' },
@@ -160,19 +152,13 @@ export function connectorService(options: ConnectorServiceOptions): Service {
       env,
       // Knative's queue-proxy reads it on the serving port: no traffic while the database or Redis is out of reach.
       readinessProbe: { httpGet: { path: CONNECTOR_HEALTH_PATH }, successThreshold: 1 },
-      // Knative points a user-container liveness probe at the serving port itself; the startup probe, which it
-      // passes on as written, holds liveness off while Liquibase migrates and Spring starts.
-      livenessProbe: {
-        httpGet: { path: CONNECTOR_LIVENESS_PATH },
-        periodSeconds: 10,
-        timeoutSeconds: 5,
-        failureThreshold: 3,
-      },
-      startupProbe: {
-        httpGet: { path: CONNECTOR_LIVENESS_PATH, port: CONNECTOR_PORT },
-        periodSeconds: 5,
-        failureThreshold: 60,
-      },
+      // Liveness is whether Jetty accepts connections, not the health above: that one includes the database and Redis,
+      // and restarting every pod when they blip helps nothing. Not an HTTP path either: the connector's security
+      // admits anonymous GETs only on /manage, /manage/health and /manage/info, any other /manage/** needs the admin
+      // (v0.5.1 SecurityConfiguration.java). Jetty opens its port once the context is up, so the startup probe, which
+      // Knative passes on as written, holds liveness off while Liquibase migrates and Spring starts.
+      livenessProbe: { tcpSocket: { port: CONNECTOR_PORT }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+      startupProbe: { tcpSocket: { port: CONNECTOR_PORT }, periodSeconds: 5, failureThreshold: 60 },
       resources: {
         requests: { cpu: options.cpu, memory: options.memory },
         limits: { cpu: options.cpu, memory: options.memory },

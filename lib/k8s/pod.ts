@@ -7,12 +7,15 @@ export interface ResourceList {
   readonly memory?: string;
 }
 
-export interface Probe {
-  readonly httpGet: { readonly path: string; readonly port: number };
+/** A probe by HTTP GET, or by a TCP connect where a path would be refused or say more than is asked. */
+export type Probe = {
   readonly periodSeconds?: number;
   readonly timeoutSeconds?: number;
   readonly failureThreshold?: number;
-}
+} & (
+  | { readonly httpGet: { readonly path: string; readonly port: number } }
+  | { readonly tcpSocket: { readonly port: number } }
+);
 
 export interface VolumeMount {
   readonly name: string;

@@ -32,24 +32,37 @@ const GATE: RbacSubject = {
 const ISTIOD_HOST = 'istiod.istio-system.svc.cluster.local';
 
 /**
- * Istio's proxy user: the gateway injection template runs istio-proxy as 1337:1337 from Istio 1.20 on
- * (manifests/charts/istio-control/istio-discovery/files/gateway-injection-template.yaml, 1.20.0 6869a6c), as Istio's
- * gateway chart does since 1.12 (manifests/charts/gateway/templates/deployment.yaml, 1.12.9 d85042d), with a
- * read-only root. Written here too, so the gate runs as 1337 whatever the injector's version; the proxyv2 1.12.9 image
- * it is built on has no USER and would otherwise run as root.
+ * The user the gate runs as: Istio's proxy user, which the gateway chart (manifests/charts/gateway/templates/
+ * deployment.yaml, 1.12.9 d85042d) and, from Istio 1.20, the gateway injection template (gateway-injection-template.yaml,
+ * 1.20.0 6869a6c) run pilot-agent and Envoy as. The proxyv2 1.12.9 image the gate is built on has no USER: as root,
+ * krun would set up iptables and then run the agent as 1337 anyway (krun 85cf58f, pkg/mesh/istio.go StartIstioAgent).
  */
 export const ISTIO_PROXY_UID = 1337;
 /**
- * Where the gate, not running as root, has pilot-agent write its certificates and then reads them (krun 85cf58f,
- * pkg/mesh/istio.go StartIstioAgent: OUTPUT_CERTS=./var/run/secrets/istio.io/ from the working directory /;
- * pkg/meshconnectord/snigate.go NewAuthFromDir): an emptyDir, as /var/run/secrets belongs to root.
+ * Every directory the gate writes, on a read-only root and not being root, from its working directory / (krun 85cf58f
+ * cmd/gate/Dockerfile WORKDIR /): krun creates and fills them (pkg/mesh/istio.go StartIstioAgent; the istio-token in
+ * pkg/mesh/krun.go), pilot-agent 1.12.9 keeps its Envoy bootstrap and XDS/SDS sockets in ./etc/istio/proxy and reads
+ * ./etc/istio/pod (pkg/config/constants/constants.go). Neither the seed nor this stack labels istio-system or the pod
+ * for injection, so no injector mounts them (the `gateway` template annotation alone selects nothing): each is a
+ * directory of one emptyDir.
  */
+export const GATE_WRITABLE_DIRS: readonly string[] = [
+  '/etc/istio/proxy',
+  '/etc/istio/pod',
+  '/var/lib/istio/data',
+  '/var/run/secrets/istio',
+  '/var/run/secrets/istio.io',
+  '/var/run/secrets/mesh',
+  '/var/run/secrets/tokens',
+];
+/** Where the gate has pilot-agent write its certificates and reads them (pkg/meshconnectord/snigate.go NewAuthFromDir). */
 export const GATE_CERTS_DIR = '/var/run/secrets/istio.io';
 /**
  * pilot-agent's gRPC bootstrap, which krun points at ./var/run/grpc_bootstrap.json unless GRPC_XDS_BOOTSTRAP is set;
  * pilot-agent 1.12.9 exits when it cannot write it (pkg/istio-agent/agent.go generateGRPCBootstrap).
  */
 export const GATE_GRPC_BOOTSTRAP = `${GATE_CERTS_DIR}/grpc-bootstrap.json`;
+const GATE_STATE_VOLUME = 'gate-state';
 /** The gate's own listener for reverse HTTP/2 (krun 85cf58f cmd/gate/hgate.go, InitSNIGate(":15442", ":15441")). */
 const H2R_PORT = 15441;
 const ALL_WRITE_VERBS = ['get', 'list', 'watch', 'update', 'patch', 'create', 'delete'];
@@ -154,24 +167,32 @@ export class MeshConnectorGateway extends Construct {
                   requests: { cpu: '10m', memory: '512Mi' },
                   limits: { cpu: '4', memory: '8G' },
                 },
-                // The injector merges its template under these fields: ours win, its timing and its volumes for
-                // pilot-agent and Envoy (/etc/istio/proxy, /var/lib/istio/data) stay.
                 securityContext: {
                   ...RESTRICTED_SECURITY_CONTEXT,
                   runAsUser: String(ISTIO_PROXY_UID),
                   runAsGroup: String(ISTIO_PROXY_UID),
                 },
-                // The template's own readiness: Envoy's /healthz/ready, which pilot-agent serves through 15021.
-                readinessProbe: { httpGet: { path: '/healthz/ready', port: '15021' } },
-                // The gate's listener: its accept loop ends on an error while the process lives on (krun 85cf58f,
-                // pkg/hbone/io.go ServeListener, and select {} in cmd/gate/hgate.go), which only a probe notices. It
-                // listens once the agent and its certificates are up, so a startup probe gives it five minutes.
+                // Envoy's readiness listener 15021, which forwards to pilot-agent's /healthz/ready on 15020, with the
+                // timing of Istio's gateway template (1.27.0 values.yaml): an injector would keep ours, defaults and all.
+                readinessProbe: {
+                  httpGet: { path: '/healthz/ready', port: '15021' },
+                  timeoutSeconds: 3,
+                  periodSeconds: 15,
+                  failureThreshold: 4,
+                },
+                // The gate's reverse HTTP/2 listener, open once the agent and its certificates are up (a startup probe
+                // gives it five minutes). A gate that stopped listening, or never did, is restarted; one whose accept
+                // loop ended with the socket still open (pkg/hbone/io.go ServeListener) is not: no probe sees that.
                 startupProbe: { tcpSocket: [{ port: String(H2R_PORT) }], periodSeconds: 5, failureThreshold: 60 },
                 livenessProbe: { tcpSocket: [{ port: String(H2R_PORT) }], periodSeconds: 10, failureThreshold: 3 },
-                volumeMount: [{ name: 'gate-certs', mountPath: GATE_CERTS_DIR }],
+                volumeMount: GATE_WRITABLE_DIRS.map((dir) => ({
+                  name: GATE_STATE_VOLUME,
+                  mountPath: dir,
+                  subPath: dir.slice(1).replaceAll('/', '-'),
+                })),
               },
             ],
-            volume: [{ name: 'gate-certs', emptyDir: {} }],
+            volume: [{ name: GATE_STATE_VOLUME, emptyDir: {} }],
           },
         },
       },

@@ -4,6 +4,7 @@ import { UNPRIVILEGED_UID } from '../../lib/k8s/pod';
 import {
   GATE_CERTS_DIR,
   GATE_GRPC_BOOTSTRAP,
+  GATE_WRITABLE_DIRS,
   ISTIO_PROXY_UID,
   MeshConnectorGateway,
 } from '../../lib/mesh/connector-gateway';
@@ -58,7 +59,7 @@ describe('fortio, as fortio/fortio v1.69.4 runs', () => {
   });
 });
 
-describe('the krun gate (hgate), as krun 85cf58f runs under Istio gateway injection', () => {
+describe('the krun gate (hgate), as krun 85cf58f runs it without injection', () => {
   const pod = podSpec(
     (stack) =>
       new MeshConnectorGateway(stack, 'gateway', {
@@ -80,16 +81,30 @@ describe('the krun gate (hgate), as krun 85cf58f runs under Istio gateway inject
     });
   });
 
-  test('what it writes, not being root, lands in an emptyDir: its certificates and the gRPC bootstrap', () => {
-    expect(gate.volume_mount).toEqual([{ name: 'gate-certs', mount_path: GATE_CERTS_DIR }]);
-    expect(pod.volume).toEqual([{ name: 'gate-certs', empty_dir: {} }]);
+  test('every directory krun and pilot-agent write, not being root, is an emptyDir: certificates, tokens, bootstrap', () => {
+    // krun 85cf58f StartIstioAgent creates these under ./ when not root; pilot-agent 1.12.9 keeps its bootstrap and
+    // sockets in ./etc/istio/proxy; krun writes the istio-token to ./var/run/secrets/tokens (pkg/mesh/krun.go).
+    expect(GATE_WRITABLE_DIRS).toEqual(
+      expect.arrayContaining(['/etc/istio/proxy', '/etc/istio/pod', '/var/run/secrets/istio', '/var/run/secrets/istio.io',
+        '/var/run/secrets/mesh', '/var/run/secrets/tokens']),
+    );
+    expect(gate.volume_mount).toEqual(
+      GATE_WRITABLE_DIRS.map((dir) => ({ name: 'gate-state', mount_path: dir, sub_path: dir.slice(1).replaceAll('/', '-') })),
+    );
+    expect(pod.volume).toEqual([{ name: 'gate-state', empty_dir: {} }]);
     expect(GATE_GRPC_BOOTSTRAP.startsWith(`${GATE_CERTS_DIR}/`)).toBe(true);
+    expect(GATE_WRITABLE_DIRS).toContain(GATE_CERTS_DIR);
     expect(env.GRPC_XDS_BOOTSTRAP).toBe(GATE_GRPC_BOOTSTRAP);
   });
 
-  test("readiness is the injector's own (15021); liveness is the gate's reverse HTTP/2 listener, a declared port", () => {
+  test("readiness is Envoy's 15021 with the gateway template's timing; liveness the reverse HTTP/2 listener", () => {
     expect(ISTIO_PROXY.binds.find((b) => b.port === 15021)?.use).toBe('health checks');
-    expect(gate.readiness_probe).toEqual({ http_get: { path: '/healthz/ready', port: '15021' } });
+    expect(gate.readiness_probe).toEqual({
+      http_get: { path: '/healthz/ready', port: '15021' },
+      timeout_seconds: 3,
+      period_seconds: 15,
+      failure_threshold: 4,
+    });
     const h2r = (gate.port as Attrs[]).find((p) => p.name === 'https-h2r')!.container_port;
     expect(gate.liveness_probe).toMatchObject({ tcp_socket: [{ port: String(h2r) }] });
     expect(gate.startup_probe).toMatchObject({ tcp_socket: [{ port: String(h2r) }] });

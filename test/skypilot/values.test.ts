@@ -74,7 +74,7 @@ describe('SkyPilot chart values', () => {
     const [proxy] = skypilotValues(BASE).extraInitContainers;
     const healthPort = Number(proxy.args?.find((arg) => arg.startsWith('--http-port='))?.split('=')[1]);
     expect(proxy.restartPolicy).toBe('Always');
-    expect([proxy.startupProbe, proxy.livenessProbe, proxy.readinessProbe].map((probe) => probe?.httpGet)).toEqual([
+    expect([proxy.startupProbe, proxy.livenessProbe, proxy.readinessProbe].map((probe) => (probe && 'httpGet' in probe ? probe.httpGet : probe))).toEqual([
       { path: '/startup', port: healthPort },
       { path: '/liveness', port: healthPort },
       { path: '/readiness', port: healthPort },

@@ -292,7 +292,7 @@ describe('cloudrun-mesh (seed 001)', () => {
     expect(deployment.spec.template.spec.service_account_name).toBe('default');
     expect(deployment.spec.template.spec).toMatchObject({
       automount_service_account_token: true,
-      volume: [{ name: 'gate-certs', empty_dir: {} }],
+      volume: [{ name: 'gate-state', empty_dir: {} }],
     });
     // The gate starts after its RBAC (a 403 ends it) and both load balancers have addresses (it polls them forever).
     expect(resource(k8s, 'kubernetes_deployment_v1', 'gateway_deployment').depends_on).toEqual([
@@ -327,10 +327,23 @@ describe('cloudrun-mesh (seed 001)', () => {
           capabilities: { drop: ['ALL'] },
           seccomp_profile: { type: 'RuntimeDefault' },
         },
-        readiness_probe: { http_get: { path: '/healthz/ready', port: '15021' } },
+        readiness_probe: {
+          http_get: { path: '/healthz/ready', port: '15021' },
+          timeout_seconds: 3,
+          period_seconds: 15,
+          failure_threshold: 4,
+        },
         startup_probe: { tcp_socket: [{ port: '15441' }], period_seconds: 5, failure_threshold: 60 },
         liveness_probe: { tcp_socket: [{ port: '15441' }], period_seconds: 10, failure_threshold: 3 },
-        volume_mount: [{ name: 'gate-certs', mount_path: '/var/run/secrets/istio.io' }],
+        volume_mount: [
+          '/etc/istio/proxy',
+          '/etc/istio/pod',
+          '/var/lib/istio/data',
+          '/var/run/secrets/istio',
+          '/var/run/secrets/istio.io',
+          '/var/run/secrets/mesh',
+          '/var/run/secrets/tokens',
+        ].map((dir) => ({ name: 'gate-state', mount_path: dir, sub_path: dir.slice(1).replaceAll('/', '-') })),
       },
     ]);
 
