@@ -60,7 +60,8 @@ export class StateBucket extends Construct {
       softDeletePolicy: { retentionDurationSeconds: softDeleteDays * 24 * 3600 },
       lifecycleRule: [
         {
-          condition: { numNewerVersions: keep, withState: 'ARCHIVED' },
+          // numNewerVersions counts the live version among the newer ones: keep noncurrent ones plus the live one.
+          condition: { numNewerVersions: keep + 1, withState: 'ARCHIVED' },
           action: { type: 'Delete' },
         },
       ],

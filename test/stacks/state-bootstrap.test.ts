@@ -26,9 +26,9 @@ describe('state-bootstrap', () => {
     expect(bucket.encryption).toBeUndefined();
   });
 
-  test('a bounded number of noncurrent versions', () => {
+  test('a bounded number of noncurrent versions: 10 besides the live one, which numNewerVersions counts', () => {
     expect(bucket.lifecycle_rule).toEqual([
-      { action: { type: 'Delete' }, condition: { num_newer_versions: 10, with_state: 'ARCHIVED' } },
+      { action: { type: 'Delete' }, condition: { num_newer_versions: 11, with_state: 'ARCHIVED' } },
     ]);
   });
 
