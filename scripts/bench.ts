@@ -2,7 +2,9 @@
  * `npm run bench [-- --runs N] [-- --config <file>]`: runs exactly what `npm run synth` runs (its build step once, then
  * its node command N times, default 7) on one config into a scratch directory, and prints the number of stacks, the
  * median wall time and the peak RSS. The config is chosen as the app chooses it (--config, else $BLUEPRINT_CONFIG,
- * else config/example.yaml) and handed to every run explicitly. Target on a 2-core machine: full synth under 1 s.
+ * else config/example.yaml) and handed to every run explicitly. Each synth alternates with a naive
+ * `require('@cdktf/provider-google')` (the barrel a project without deep imports loads), so both see the same machine
+ * noise: the ratio of their medians carries over between machines, seconds do not. Target: synth at most 0.35 of it.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -85,9 +87,11 @@ function bench({ runs, config }: Options): string {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const outdir = path.join(scratch, 'cdktf.out');
   const samples: { seconds: number; rssMb: number }[] = [];
+  const naiveSeconds: number[] = [];
   let stacks = 0;
   try {
     for (let i = 0; i < runs; i++) {
+      naiveSeconds.push(naiveProviderRequire());
       const started = process.hrtime.bigint();
       const result = spawnSync(process.execPath, ['--require', path.join(__dirname, 'rss-probe.js'), ...nodeArgs.slice(1)], {
         cwd: ROOT,
@@ -111,11 +115,23 @@ function bench({ runs, config }: Options): string {
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+  const synthMedian = median(samples.map((s) => s.seconds));
+  const naiveMedian = median(naiveSeconds);
   return (
     `full synth of ${plural(stacks, 'stack')} in ${config}, ${plural(runs, 'run')}: ` +
-    `median ${median(samples.map((s) => s.seconds)).toFixed(3)} s wall, ` +
-    `peak RSS ${median(samples.map((s) => s.rssMb)).toFixed(0)} MB (median of per-run peaks)`
+    `median ${synthMedian.toFixed(3)} s wall, ` +
+    `peak RSS ${median(samples.map((s) => s.rssMb)).toFixed(0)} MB (median of per-run peaks)\n` +
+    `naive require('@cdktf/provider-google'), alternating with each synth: median ${naiveMedian.toFixed(3)} s wall; ` +
+    `synth is ${(synthMedian / naiveMedian).toFixed(2)} of it (target at most 0.35)`
   );
+}
+
+/** Seconds a fresh node takes to require the google provider's barrel, as a project without deep imports does. */
+function naiveProviderRequire(): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['-e', "require('@cdktf/provider-google')"], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`require('@cdktf/provider-google') failed: ${result.stderr.split('\n')[0]}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 try {

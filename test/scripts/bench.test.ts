@@ -60,14 +60,18 @@ describe('npm run bench', () => {
   );
 
   test(
-    'measures the config from BLUEPRINT_CONFIG and counts its stacks',
+    'measures the config from BLUEPRINT_CONFIG and counts its stacks, and the naive provider require next to it',
     () => {
       const stateOnly = writeConfig('state-only.yaml', onlyBlueprints([]));
       const { code, stdout, stderrLines } = bench(['--runs', '1'], { BLUEPRINT_CONFIG: stateOnly });
       expect(stderrLines).toEqual([]);
       expect(code).toBe(0);
       expect(stdout).toMatch(
-        /^full synth of 1 stack in .*state-only\.yaml, 1 run: median \d+\.\d{3} s wall, peak RSS \d+ MB \(median of per-run peaks\)\n$/,
+        new RegExp(
+          '^full synth of 1 stack in .*state-only\\.yaml, 1 run: median \\d+\\.\\d{3} s wall, peak RSS \\d+ MB \\(median of per-run peaks\\)\\n' +
+            "naive require\\('@cdktf/provider-google'\\), alternating with each synth: median \\d+\\.\\d{3} s wall; " +
+            'synth is \\d+\\.\\d{2} of it \\(target at most 0\\.35\\)\\n$',
+        ),
       );
     },
     SYNTH_TIMEOUT_MS,
