@@ -60,6 +60,17 @@ export function manifestYaml(model: KubernetesModel): string {
   return text;
 }
 
+/** What `manifestYaml` text looks like once in a `manifest` attribute: `${yamldecode("<YAML>")}`. */
+const YAMLDECODE = /^\$\{yamldecode\("(.*)"\)\}$/s;
+
+/**
+ * The YAML text of a synthesized `manifest` attribute that ValidatedManifest wrote, or undefined for anything else.
+ * Nothing in it needs unescaping: `manifestYaml` refuses double quotes, backslashes and line breaks.
+ */
+export function manifestYamlOf(manifest: unknown): string | undefined {
+  return typeof manifest === 'string' ? YAMLDECODE.exec(manifest)?.[1] : undefined;
+}
+
 /** Words YAML 1.1 reads as booleans or null; plain names other than these need no parsing to know they stay text. */
 const YAML11_WORDS = /^(y|yes|n|no|true|false|on|off|null|~)$/i;
 const PLAIN_NAME = /^[A-Za-z][A-Za-z0-9._/-]*$/;

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { manifestYamlOf } from '../k8s/manifest';
 import type { Attributes } from './rules/rule';
 
 /**
@@ -188,9 +189,6 @@ function kindOf(container: unknown, list: PodList, knativeSidecar: boolean): Con
   return knativeSidecar ? 'knative-sidecar' : 'container';
 }
 
-/** `manifestYaml` wrote it as `${yamldecode("<YAML>")}`, with no double quote, backslash or line break inside. */
-const YAMLDECODE = /^\$\{yamldecode\("(.*)"\)\}$/s;
-
 /** What a Terraform interpolation (`${...}`, `%{...}`) reads as once masked: a value known only at plan. */
 export const PLAN_VALUE = 'terraform-plan-value';
 
@@ -206,7 +204,7 @@ export function knownAtPlanOnly(value: string): boolean {
 export function manifestObject(attrs: Attributes): unknown {
   const manifest = attrs.manifest;
   if (typeof manifest !== 'string') return manifest;
-  const yaml = YAMLDECODE.exec(manifest)?.[1];
+  const yaml = manifestYamlOf(manifest);
   return yaml === undefined ? undefined : parseTerraformYaml(yaml);
 }
 

@@ -2,7 +2,7 @@ import { Service } from '@kubernetes-models/knative/serving.knative.dev/v1/Servi
 import { TerraformStack, Testing } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { parse } from 'yaml';
-import { CrdPresence, ValidatedManifest } from '../../lib/k8s/manifest';
+import { CrdPresence, manifestYaml, manifestYamlOf, ValidatedManifest } from '../../lib/k8s/manifest';
 
 function stack(): TerraformStack {
   const s = new TerraformStack(Testing.app(), 'test');
@@ -57,6 +57,10 @@ describe('ValidatedManifest', () => {
     expect(parse(yaml, { version: '1.1' })).toEqual(service.toJSON());
     expect(yaml).toContain("value: 'yes'");
     expect(yaml).toContain('value: 127.0.0.1:8080');
+    // The reader the baseline and the tests use gives back exactly what manifestYaml wrote; anything else is not one.
+    expect(manifestYamlOf(manifest)).toBe(manifestYaml(service));
+    expect(manifestYamlOf('${jsonencode("x")}')).toBeUndefined();
+    expect(manifestYamlOf({ apiVersion: 'v1' })).toBeUndefined();
   });
 
   test.each([

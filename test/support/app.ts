@@ -5,6 +5,7 @@ import { App, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { runCli } from '../../lib/app/cli';
 import { loadConfig } from '../../lib/config/load';
+import { manifestYamlOf } from '../../lib/k8s/manifest';
 import type { Waiver } from '../../lib/config/global';
 import { Config, configSchema } from '../../lib/config/schema';
 import { SecurityBaseline } from '../../lib/policy/baseline';
@@ -148,7 +149,7 @@ const URL_HOST =
 export function manifestOf(json: TerraformJson, name: string): Record<string, unknown> & { spec: Record<string, unknown> } {
   const manifest = resourcesOf(json, 'kubernetes_manifest')[name]?.manifest;
   if (typeof manifest !== 'string') throw new Error(`no kubernetes_manifest.${name}`);
-  const quoted = /^\$\{yamldecode\((".*")\)\}$/s.exec(manifest.replace(URL_HOST, '$1-urlhost'));
-  if (!quoted) throw new Error(`kubernetes_manifest.${name} is not yamldecode("..."): ${manifest.slice(0, 80)}`);
-  return parse(JSON.parse(quoted[1]) as string) as Record<string, unknown> & { spec: Record<string, unknown> };
+  const yaml = manifestYamlOf(manifest.replace(URL_HOST, '$1-urlhost'));
+  if (yaml === undefined) throw new Error(`kubernetes_manifest.${name} is not yamldecode("..."): ${manifest.slice(0, 80)}`);
+  return parse(yaml) as Record<string, unknown> & { spec: Record<string, unknown> };
 }
