@@ -34,7 +34,6 @@ export class GkePlaygroundStack extends BlueprintStack {
     const gke = new GkeCluster(this, 'cluster', {
       name: section.clusterName,
       project: project.projectId,
-      projectSetup: project,
       labels: defaultLabels(context.config, this.node.id),
       location: section.zone,
       ...clusterNetwork.clusterNetworking,

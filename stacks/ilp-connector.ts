@@ -20,13 +20,12 @@ export class IlpConnectorStack extends BlueprintStack {
     super(scope, 'ilp-connector', context);
     const names = ilpConnectorNames(section, this.projectId, this.region);
     const { cluster: clusterConfig, database, redis, kms } = section;
-    const projectSetup = new ProjectSetup(this, 'project', {
+    new ProjectSetup(this, 'project', {
       projectId: this.projectId,
       services: [...PRIVATE_PLATFORM_SERVICES, 'redis.googleapis.com', 'cloudkms.googleapis.com'],
     });
     const platform = addPrivatePlatform(this, {
       project: this.projectId,
-      projectSetup,
       labels: defaultLabels(context.config, this.node.id),
       region: this.region,
       network: section.network,

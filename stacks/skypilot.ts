@@ -17,7 +17,7 @@ export class SkypilotStack extends BlueprintStack {
     super(scope, 'skypilot', context);
     const names = skypilotNames(section, this.projectId, this.region);
     const iamMode = section.authMode === 'iam';
-    const projectSetup = new ProjectSetup(this, 'project', {
+    new ProjectSetup(this, 'project', {
       projectId: this.projectId,
       services: [...PRIVATE_PLATFORM_SERVICES],
     });
@@ -25,7 +25,6 @@ export class SkypilotStack extends BlueprintStack {
     const { cluster: clusterConfig, database } = section;
     const platform = addPrivatePlatform(this, {
       project: this.projectId,
-      projectSetup,
       labels: defaultLabels(context.config, this.node.id),
       region: this.region,
       network: section.network,

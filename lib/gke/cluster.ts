@@ -1,18 +1,18 @@
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { Construct } from 'constructs';
 import { ServiceAccount } from '../iam/service-account';
-import type { ProjectSetup } from '../project/project';
 import { GkeNodePool, GkeNodePoolProps, metadataMode } from './node-pool';
 import type { ReleaseChannel } from './options';
 
-/** GKE refuses a cluster that enforces the project's Binary Authorization policy while this API is off. */
+/**
+ * GKE refuses a cluster that enforces the project's Binary Authorization policy while this API is off: the stack's
+ * ProjectSetup must enable it, and the cluster then waits for it (lib/project/apis.ts).
+ */
 export const BINARY_AUTHORIZATION_API = 'binaryauthorization.googleapis.com';
 
 export interface GkeClusterProps {
   readonly name: string;
   readonly project: string;
-  /** Enables the project's APIs; they must include BINARY_AUTHORIZATION_API, which the cluster waits for. */
-  readonly projectSetup: ProjectSetup;
   /**
    * The cluster's resource_labels (CKV_GCP_21); GKE copies them to its nodes' VMs and disks. Pass the stack's default
    * labels: the provider adds them anyway, written here they are in the synthesized resource a scanner reads.
@@ -101,13 +101,6 @@ export class GkeCluster extends Construct {
       imageType: 'COS_CONTAINERD',
     };
     const authorizedCidrs = props.controlPlaneAuthorizedCidrs;
-    const binaryAuthorizationApi = props.projectSetup.services.get(BINARY_AUTHORIZATION_API);
-    if (binaryAuthorizationApi === undefined) {
-      throw new Error(
-        `GKE cluster ${props.name} enforces Binary Authorization: add ${BINARY_AUTHORIZATION_API} to the services of ` +
-          props.projectSetup.node.path,
-      );
-    }
 
     this.cluster = new ContainerCluster(this, 'Resource', {
       name: props.name,
@@ -149,7 +142,6 @@ export class GkeCluster extends Construct {
       // System metrics, which Cloud Monitoring does not bill; written so a provider default cannot turn them off.
       monitoringService: 'monitoring.googleapis.com/kubernetes',
       deletionProtection: props.deletionProtection ?? true,
-      dependsOn: [binaryAuthorizationApi],
     });
   }
 

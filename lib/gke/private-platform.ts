@@ -2,7 +2,6 @@ import { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { clusterNetworkSchema, postgresShape, privateClusterSchema } from '../config/shapes';
 import { PrivateServicesAccess } from '../network/private-services-access';
-import type { ProjectSetup } from '../project/project';
 import { PostgresInstance, PostgresInstanceProps } from '../sql/postgres';
 import { BINARY_AUTHORIZATION_API, GkeCluster } from './cluster';
 import { ClusterNetwork } from './cluster-network';
@@ -23,8 +22,6 @@ export const PRIVATE_PLATFORM_SERVICES = [
 
 export interface PrivatePlatformProps {
   readonly project: string;
-  /** Enables PRIVATE_PLATFORM_SERVICES (and the blueprint's own) in the project. */
-  readonly projectSetup: ProjectSetup;
   /** The stack's labels, written on the cluster. */
   readonly labels: Readonly<Record<string, string>>;
   readonly region: string;
@@ -63,7 +60,6 @@ export function addPrivatePlatform(scope: Construct, props: PrivatePlatformProps
   const gke = new GkeCluster(scope, 'cluster', {
     name: cluster.name,
     project: props.project,
-    projectSetup: props.projectSetup,
     labels: props.labels,
     location: cluster.zone,
     ...clusterNetwork.clusterNetworking,

@@ -72,6 +72,27 @@ export function apiOfType(type: string): string | null {
 }
 
 /**
+ * APIs a resource needs besides its own when it sets an argument, by type and argument. GKE refuses a cluster that
+ * evaluates pods with Binary Authorization while that API is off (Binary Authorization docs, "Set up": enable the API,
+ * then create the cluster).
+ */
+const API_BY_ARGUMENT: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  google_container_cluster: { binary_authorization: 'binaryauthorization.googleapis.com' },
+};
+
+/** Whether some argument of `type` needs an API of its own (so its arguments are worth reading). */
+export function hasArgumentApis(type: string): boolean {
+  return type in API_BY_ARGUMENT;
+}
+
+/** The extra APIs a resource of `type` with these synthesized arguments needs enabled first. */
+export function apisOfArguments(type: string, args: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(API_BY_ARGUMENT[type] ?? {})
+    .filter(([argument]) => args[argument] !== undefined)
+    .map(([, api]) => api);
+}
+
+/**
  * By the service part of a predefined role, `roles/<service>.<name>`. Such a role can be granted only once its API is
  * enabled (Service Usage docs, "Enabled services": some IAM roles are only visible when the service is enabled).
  */

@@ -2,7 +2,7 @@ import { Aspects, dependable, IAspect, TerraformDataSource, TerraformResource, T
 import { Project } from '@cdktf/provider-google/lib/project';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { Construct, IConstruct } from 'constructs';
-import { apiOfRole, apiOfType, isStackApi } from './apis';
+import { apiOfRole, apiOfType, apisOfArguments, hasArgumentApis, isStackApi } from './apis';
 
 export interface ProjectCreation {
   /** @default the project id */
@@ -87,6 +87,11 @@ class WaitForApis implements IAspect {
     // An IAM grant of a predefined role also waits for the API that defines the role.
     const role = (node as { roleInput?: unknown }).roleInput;
     if (typeof role === 'string' && !Token.isUnresolved(role)) this.waitFor(node, apiOfRole(role), `grants ${role} of`);
+    // Some arguments need another API too (a GKE cluster's Binary Authorization); only types that have one are read.
+    if (node instanceof TerraformResource && hasArgumentApis(node.terraformResourceType)) {
+      const args = Object.values(node.toTerraform().resource[node.terraformResourceType])[0] as Record<string, unknown>;
+      for (const api of apisOfArguments(node.terraformResourceType, args)) this.waitFor(node, api, 'sets an argument of');
+    }
   }
 
   private waitFor(node: TerraformResource | TerraformDataSource, api: string | null, how: string): void {

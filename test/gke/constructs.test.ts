@@ -1,4 +1,4 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { BINARY_AUTHORIZATION_API, GkeCluster } from '../../lib/gke/cluster';
 import { ServiceAccount } from '../../lib/iam/service-account';
 import { ProjectSetup } from '../../lib/project/project';
@@ -9,10 +9,10 @@ const stack = () => new TerraformStack(testApp(), 'test');
 
 function cluster(services: readonly string[] = [BINARY_AUTHORIZATION_API]) {
   const scope = stack();
+  new ProjectSetup(scope, 'project', { projectId: 'p-123456', services });
   return new GkeCluster(scope, 'cluster', {
     name: 'c',
     project: 'p-123456',
-    projectSetup: new ProjectSetup(scope, 'project', { projectId: 'p-123456', services }),
     labels: { stack: 'test' },
     location: 'us-central1-a',
     network: 'n',
@@ -33,9 +33,20 @@ describe('construct prop validation', () => {
     );
   });
 
-  test('a cluster needs the Binary Authorization API among its project services', () => {
-    expect(() => cluster(['container.googleapis.com'])).toThrow(
-      'GKE cluster c enforces Binary Authorization: add binaryauthorization.googleapis.com to the services of test/project',
+  test('a cluster that evaluates pods with Binary Authorization waits for its API, and needs it among the services', () => {
+    const withApi = cluster([BINARY_AUTHORIZATION_API, 'container.googleapis.com', 'iam.googleapis.com']);
+    const json = JSON.parse(Testing.synth(TerraformStack.of(withApi))) as {
+      resource: { google_container_cluster: Record<string, { depends_on: string[] }> };
+    };
+    expect(Object.values(json.resource.google_container_cluster)[0].depends_on).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^google_project_service\.project_binaryauthorization/),
+        expect.stringMatching(/^google_project_service\.project_container/),
+      ]),
+    );
+    expect(() => Testing.synth(TerraformStack.of(cluster(['container.googleapis.com', 'iam.googleapis.com'])))).toThrow(
+      'test/cluster/Resource (google_container_cluster) sets an argument of binaryauthorization.googleapis.com, which ' +
+        'test/project does not enable; add it to its services',
     );
   });
 
