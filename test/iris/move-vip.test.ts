@@ -4,6 +4,7 @@ import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PYTHON3 } from '../support/python';
 import { FakeGoogle } from './fake-google';
 
 const PROGRAM = path.join(__dirname, '..', '..', 'lib', 'iris', 'assets', 'move-vip.py');
@@ -16,11 +17,26 @@ interface Result {
   readonly stderr: string;
 }
 
-let google: FakeGoogle;
-let host: string;
+interface Scenario {
+  /** Two members, the VIP on the peer, this VM the backup: change it before `run`. */
+  readonly google: FakeGoogle;
+  readonly host: string;
+  /** Runs the program for real with python3 against this scenario's server (async: the server lives in this process). */
+  readonly run: (args?: string[], env?: NodeJS.ProcessEnv) => Promise<Result>;
+  readonly aliases: (name: string) => string[];
+  readonly mutations: () => string[];
+}
 
-beforeEach(async () => {
-  google = new FakeGoogle();
+const servers: FakeGoogle[] = [];
+afterAll(() => Promise.all(servers.map((server) => server.stop())));
+
+/**
+ * A fake Google of its own for each test, so the tests run concurrently: each waits mostly on its program's retries
+ * and deadlines.
+ */
+async function scenario(): Promise<Scenario> {
+  const google = new FakeGoogle();
+  servers.push(google);
   google.instances['isc-primary-001'] = {
     zone: 'us-central1-a',
     nic: { fingerprint: 'fp-a', aliasIpRanges: [{ ipCidrRange: VIP }], accessConfigs: [] },
@@ -32,31 +48,31 @@ beforeEach(async () => {
   google.attributes['vip-alias-range'] = VIP;
   google.attributes['vip-members'] = 'isc-primary-001/us-central1-a,isc-backup-001/us-central1-b';
   google.self = 'isc-backup-001';
-  host = await google.start();
-});
-
-afterEach(() => google.stop());
-
-/** Runs the program for real with python3 against the fake server (async: the server lives in this process). */
-function run(args: string[] = FAST, env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      'python3',
-      [PROGRAM, ...args],
-      {
-        env: { ...process.env, GCE_METADATA_HOST: host, COMPUTE_API_BASE: `http://${host}/compute/v1`, ...env },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  const host = await google.start();
+  const run = (args: string[] = FAST, env: NodeJS.ProcessEnv = {}) =>
+    new Promise<Result>((resolve) => {
+      execFile(
+        PYTHON3,
+        [PROGRAM, ...args],
+        {
+          env: { ...process.env, GCE_METADATA_HOST: host, COMPUTE_API_BASE: `http://${host}/compute/v1`, ...env },
+          timeout: 30_000,
+        },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  return {
+    google,
+    host,
+    run,
+    aliases: (name) => google.instances[name].nic.aliasIpRanges.map((r) => r.ipCidrRange),
+    mutations: () => google.requests.filter((r) => !r.startsWith('GET')),
+  };
 }
 
-const aliases = (name: string) => google.instances[name].nic.aliasIpRanges.map((r) => r.ipCidrRange);
-const mutations = () => google.requests.filter((r) => !r.startsWith('GET'));
-
 describe('move-vip.py (the failover program)', () => {
-  test('normal move: off the peer, onto this VM, each operation awaited', async () => {
+  test.concurrent('normal move: off the peer, onto this VM, each operation awaited', async () => {
+    const { run, aliases, mutations } = await scenario();
     const result = await run();
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(aliases('isc-primary-001')).toEqual([]);
@@ -73,7 +89,8 @@ describe('move-vip.py (the failover program)', () => {
     ]);
   });
 
-  test('already moved: no change, exit 0', async () => {
+  test.concurrent('already moved: no change, exit 0', async () => {
+    const { google, run, mutations } = await scenario();
     google.instances['isc-primary-001'].nic.aliasIpRanges = [];
     google.instances['isc-backup-001'].nic.aliasIpRanges = [{ ipCidrRange: VIP }];
     const result = await run();
@@ -82,7 +99,8 @@ describe('move-vip.py (the failover program)', () => {
     expect(result.stdout).toContain('add 10.0.0.250/32 to isc-backup-001: already in place');
   });
 
-  test('peer has no alias (first start, or it lost it): only the add', async () => {
+  test.concurrent('peer has no alias (first start, or it lost it): only the add', async () => {
+    const { google, run, aliases, mutations } = await scenario();
     google.instances['isc-primary-001'].nic.aliasIpRanges = [{ ipCidrRange: '10.0.0.240/32' }];
     const result = await run();
     expect(result.code).toBe(0);
@@ -91,7 +109,8 @@ describe('move-vip.py (the failover program)', () => {
     expect(mutations()).toHaveLength(1);
   });
 
-  test('a 503 then success is retried', async () => {
+  test.concurrent('a 503 then success is retried', async () => {
+    const { google, run, aliases } = await scenario();
     google.faults.push({
       method: 'PATCH',
       pathIncludes: 'isc-primary-001/updateNetworkInterface',
@@ -104,7 +123,8 @@ describe('move-vip.py (the failover program)', () => {
     expect(aliases('isc-backup-001')).toEqual([VIP]);
   });
 
-  test('a 412 fingerprint conflict re-reads the interface and tries again', async () => {
+  test.concurrent('a 412 fingerprint conflict re-reads the interface and tries again', async () => {
+    const { google, run, aliases } = await scenario();
     google.concurrentWriteOn = 'isc-primary-001';
     const result = await run();
     expect(result.code).toBe(0);
@@ -115,7 +135,8 @@ describe('move-vip.py (the failover program)', () => {
     expect(aliases('isc-backup-001')).toEqual([VIP]);
   });
 
-  test('an operation that needs several polls is awaited before the next step', async () => {
+  test.concurrent('an operation that needs several polls is awaited before the next step', async () => {
+    const { google, run } = await scenario();
     google.pollsPerOperation = 3;
     const result = await run();
     expect(result.code).toBe(0);
@@ -127,7 +148,8 @@ describe('move-vip.py (the failover program)', () => {
     expect(google.requests.slice(0, addIndex).filter((r) => r.includes('/operations/'))).toHaveLength(3);
   });
 
-  test('the public VIP moves with the alias', async () => {
+  test.concurrent('the public VIP moves with the alias', async () => {
+    const { google, run, mutations } = await scenario();
     google.attributes['vip-public-address'] = 'isc-mirror';
     google.addresses['isc-mirror'] = '203.0.113.10';
     google.instances['isc-primary-001'].nic.accessConfigs = [{ name: 'isc-mirror', natIP: '203.0.113.10' }];
@@ -144,54 +166,71 @@ describe('move-vip.py (the failover program)', () => {
     expect(result.stdout).toContain('done: 10.0.0.250/32 and isc-mirror is on isc-backup-001');
   });
 
-  test('once the peer let go, an add that fails (the alias not yet free: 400) is tried again until it works', async () => {
-    google.faults.push({
-      method: 'PATCH',
-      pathIncludes: 'isc-backup-001/updateNetworkInterface',
-      status: 400,
-      times: 2,
-    });
-    const result = await run();
-    expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(/add 10\.0\.0\.250\/32 to isc-backup-001: PATCH .*: HTTP 400 .*; trying again in/);
-    expect(aliases('isc-primary-001')).toEqual([]);
-    expect(aliases('isc-backup-001')).toEqual([VIP]);
-  });
+  test.concurrent(
+    'once the peer let go, an add that fails (the alias not yet free: 400) is tried again until it works',
+    async () => {
+      const { google, run, aliases } = await scenario();
+      google.faults.push({
+        method: 'PATCH',
+        pathIncludes: 'isc-backup-001/updateNetworkInterface',
+        status: 400,
+        times: 2,
+      });
+      const result = await run();
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(/add 10\.0\.0\.250\/32 to isc-backup-001: PATCH .*: HTTP 400 .*; trying again in/);
+      expect(aliases('isc-primary-001')).toEqual([]);
+      expect(aliases('isc-backup-001')).toEqual([VIP]);
+    },
+  );
 
-  test('an add that keeps failing ends at the deadline with the last error, and exits 1: the VIP is not here', async () => {
-    google.faults.push({
-      method: 'PATCH',
-      pathIncludes: 'isc-backup-001/updateNetworkInterface',
-      status: 403,
-      times: 1000,
-    });
-    const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(
-      /^move-vip: failed: gave up after 1s \(deadline\); last error: PATCH .*isc-backup-001\/updateNetworkInterface.*: HTTP 403/,
-    );
-    // The systemd timer on the member tries again a minute later.
-    expect(aliases('isc-backup-001')).toEqual([]);
-  });
+  test.concurrent(
+    'an add that keeps failing ends at the deadline with the last error, and exits 1: the VIP is not here',
+    async () => {
+      const { google, run, aliases } = await scenario();
+      google.faults.push({
+        method: 'PATCH',
+        pathIncludes: 'isc-backup-001/updateNetworkInterface',
+        status: 403,
+        times: 1000,
+      });
+      const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^move-vip: failed: gave up after 1s \(deadline\); last error: PATCH .*isc-backup-001\/updateNetworkInterface.*: HTTP 403/,
+      );
+      // The systemd timer on the member tries again a minute later.
+      expect(aliases('isc-backup-001')).toEqual([]);
+    },
+  );
 
-  test("the peer's zone down while the VIP is already here: exit 0 at once, nothing asked of that zone", async () => {
-    google.instances['isc-primary-001'].nic.aliasIpRanges = [];
-    google.instances['isc-backup-001'].nic.aliasIpRanges = [{ ipCidrRange: VIP }];
-    google.downZones.add('us-central1-a');
-    const result = await run();
-    expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(google.requests.filter((r) => r.includes('us-central1-a'))).toEqual([]);
-  });
+  test.concurrent(
+    "the peer's zone down while the VIP is already here: exit 0 at once, nothing asked of that zone",
+    async () => {
+      const { google, run } = await scenario();
+      google.instances['isc-primary-001'].nic.aliasIpRanges = [];
+      google.instances['isc-backup-001'].nic.aliasIpRanges = [{ ipCidrRange: VIP }];
+      google.downZones.add('us-central1-a');
+      const result = await run();
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(google.requests.filter((r) => r.includes('us-central1-a'))).toEqual([]);
+    },
+  );
 
-  test("the peer's zone down while the peer holds the VIP: exit 1 at the deadline (its alias cannot be released)", async () => {
-    google.downZones.add('us-central1-a');
-    const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^move-vip: failed: gave up after 1s \(deadline\)/);
-    expect(aliases('isc-primary-001')).toEqual([VIP]);
-  });
+  test.concurrent(
+    "the peer's zone down while the peer holds the VIP: exit 1 at the deadline (its alias cannot be released)",
+    async () => {
+      const { google, run, aliases } = await scenario();
+      google.downZones.add('us-central1-a');
+      const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^move-vip: failed: gave up after 1s \(deadline\)/);
+      expect(aliases('isc-primary-001')).toEqual([VIP]);
+    },
+  );
 
-  test('a peer listed in the wrong zone is found by name and released there', async () => {
+  test.concurrent('a peer listed in the wrong zone is found by name and released there', async () => {
+    const { google, run, aliases } = await scenario();
     google.attributes['vip-members'] = 'isc-primary-001/us-central1-c,isc-backup-001/us-central1-b';
     const result = await run();
     expect(result).toMatchObject({ code: 0, stderr: '' });
@@ -205,7 +244,8 @@ describe('move-vip.py (the failover program)', () => {
     expect(aliases('isc-backup-001')).toEqual([VIP]);
   });
 
-  test('a peer that no longer exists anywhere: nothing to take, the VIP is added here', async () => {
+  test.concurrent('a peer that no longer exists anywhere: nothing to take, the VIP is added here', async () => {
+    const { google, run, aliases } = await scenario();
     delete google.instances['isc-primary-001'];
     const result = await run();
     expect(result).toMatchObject({ code: 0, stderr: '' });
@@ -213,100 +253,113 @@ describe('move-vip.py (the failover program)', () => {
     expect(aliases('isc-backup-001')).toEqual([VIP]);
   });
 
-  test('a lost response after the access config moved: the 400 of the retry is recognised as done', async () => {
-    google.attributes['vip-public-address'] = 'isc-mirror';
-    google.addresses['isc-mirror'] = '203.0.113.10';
-    google.instances['isc-primary-001'].nic.accessConfigs = [{ name: 'isc-mirror', natIP: '203.0.113.10' }];
-    google.faults.push(
-      { method: 'POST', pathIncludes: 'deleteAccessConfig', status: 503, times: 1, afterApply: true },
-      { method: 'POST', pathIncludes: 'addAccessConfig', status: 503, times: 1, afterApply: true },
-    );
-    const result = await run();
-    expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toContain(
-      'detach isc-mirror from isc-primary-001: applied by an earlier attempt whose response was lost',
-    );
-    expect(result.stdout).toContain(
-      'attach isc-mirror (203.0.113.10) to isc-backup-001: applied by an earlier attempt whose response was lost',
-    );
-    expect(google.instances['isc-backup-001'].nic.accessConfigs).toHaveLength(1);
-  });
-
-  test('this VM missing from its zone, a body that is not JSON, a missing field: a reason, never a traceback', async () => {
-    google.faults.push({ method: 'GET', pathIncludes: 'instances/isc-backup-001', status: 404, times: 1000 });
-    const missing = await run(['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '2']);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('move-vip: failed: this VM, isc-backup-001, is not in zone us-central1-b\n');
-
-    google.faults.length = 0;
-    google.faults.push({
-      method: 'GET',
-      pathIncludes: 'instances/isc-backup-001',
-      status: 200,
-      times: 1000,
-      body: '<html>proxy</html>',
-    });
-    const garbled = await run(['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '2']);
-    expect(garbled.code).toBe(1);
-    expect(garbled.stderr).toMatch(
-      /^move-vip: failed: GET .*isc-backup-001: HTTP 200 with a body that is not JSON: '<html>proxy<\/html>'\n$/,
-    );
-
-    google.faults.length = 0;
-    google.attributes['vip-public-address'] = 'isc-mirror';
-    google.faults.push({ method: 'GET', pathIncludes: 'addresses/isc-mirror', status: 200, times: 1000, body: '{}' });
-    const partial = await run();
-    expect(partial.code).toBe(1);
-    expect(partial.stderr).toBe("move-vip: failed: unexpected API response (KeyError: 'address')\n");
-    for (const result of [missing, garbled, partial]) expect(result.stderr).not.toContain('Traceback');
-  });
-
-  test('a certificate that does not verify and a name that does not exist are reported at once, not retried', async () => {
-    // An HTTPS server whose self-signed certificate no CA bundle trusts: what a missing bundle looks like.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'move-vip-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const server = https.createServer(
-      { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
-      (_, res) => res.end('{}'),
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const tlsHost = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const started = Date.now();
-    try {
-      const tls = await run(FAST, { COMPUTE_API_BASE: `https://${tlsHost}/compute/v1` });
-      expect(tls.code).toBe(1);
-      expect(tls.stderr).toMatch(
-        /^move-vip: failed: TLS: the certificate of 127\.0\.0\.1:\d+ does not verify: .*\(is a CA bundle installed where this runs\?\)/,
+  test.concurrent(
+    'a lost response after the access config moved: the 400 of the retry is recognised as done',
+    async () => {
+      const { google, run } = await scenario();
+      google.attributes['vip-public-address'] = 'isc-mirror';
+      google.addresses['isc-mirror'] = '203.0.113.10';
+      google.instances['isc-primary-001'].nic.accessConfigs = [{ name: 'isc-mirror', natIP: '203.0.113.10' }];
+      google.faults.push(
+        { method: 'POST', pathIncludes: 'deleteAccessConfig', status: 503, times: 1, afterApply: true },
+        { method: 'POST', pathIncludes: 'addAccessConfig', status: 503, times: 1, afterApply: true },
       );
-      const dns = await run(FAST, { COMPUTE_API_BASE: 'https://compute.invalid/compute/v1' });
-      expect(dns.code).toBe(1);
-      expect(dns.stderr).toMatch(/^move-vip: failed: DNS: compute\.invalid does not resolve: /);
-      expect(`${tls.stdout}${dns.stdout}`).not.toContain('retrying');
-    } finally {
-      server.close();
-    }
-    expect(Date.now() - started).toBeLessThan(10_000);
-  });
+      const result = await run();
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toContain(
+        'detach isc-mirror from isc-primary-001: applied by an earlier attempt whose response was lost',
+      );
+      expect(result.stdout).toContain(
+        'attach isc-mirror (203.0.113.10) to isc-backup-001: applied by an earlier attempt whose response was lost',
+      );
+      expect(google.instances['isc-backup-001'].nic.accessConfigs).toHaveLength(1);
+    },
+  );
 
-  test('a TLS error that may pass (a handshake cut short) is retried, and named as TLS', async () => {
+  test.concurrent(
+    'this VM missing from its zone, a body that is not JSON, a missing field: a reason, never a traceback',
+    async () => {
+      const { google, run } = await scenario();
+      google.faults.push({ method: 'GET', pathIncludes: 'instances/isc-backup-001', status: 404, times: 1000 });
+      const missing = await run(['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '2']);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe('move-vip: failed: this VM, isc-backup-001, is not in zone us-central1-b\n');
+
+      google.faults.length = 0;
+      google.faults.push({
+        method: 'GET',
+        pathIncludes: 'instances/isc-backup-001',
+        status: 200,
+        times: 1000,
+        body: '<html>proxy</html>',
+      });
+      const garbled = await run(['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '2']);
+      expect(garbled.code).toBe(1);
+      expect(garbled.stderr).toMatch(
+        /^move-vip: failed: GET .*isc-backup-001: HTTP 200 with a body that is not JSON: '<html>proxy<\/html>'\n$/,
+      );
+
+      google.faults.length = 0;
+      google.attributes['vip-public-address'] = 'isc-mirror';
+      google.faults.push({ method: 'GET', pathIncludes: 'addresses/isc-mirror', status: 200, times: 1000, body: '{}' });
+      const partial = await run();
+      expect(partial.code).toBe(1);
+      expect(partial.stderr).toBe("move-vip: failed: unexpected API response (KeyError: 'address')\n");
+      for (const result of [missing, garbled, partial]) expect(result.stderr).not.toContain('Traceback');
+    },
+  );
+
+  test.concurrent(
+    'a certificate that does not verify and a name that does not exist are reported at once, not retried',
+    async () => {
+      const { run } = await scenario();
+      // An HTTPS server whose self-signed certificate no CA bundle trusts: what a missing bundle looks like.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'move-vip-tls-'));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-keyout',
+          path.join(dir, 'key.pem'),
+          '-out',
+          path.join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      const server = https.createServer(
+        { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
+        (_, res) => res.end('{}'),
+      );
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const tlsHost = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const started = Date.now();
+      try {
+        const tls = await run(FAST, { COMPUTE_API_BASE: `https://${tlsHost}/compute/v1` });
+        expect(tls.code).toBe(1);
+        expect(tls.stderr).toMatch(
+          /^move-vip: failed: TLS: the certificate of 127\.0\.0\.1:\d+ does not verify: .*\(is a CA bundle installed where this runs\?\)/,
+        );
+        const dns = await run(FAST, { COMPUTE_API_BASE: 'https://compute.invalid/compute/v1' });
+        expect(dns.code).toBe(1);
+        expect(dns.stderr).toMatch(/^move-vip: failed: DNS: compute\.invalid does not resolve: /);
+        expect(`${tls.stdout}${dns.stdout}`).not.toContain('retrying');
+      } finally {
+        server.close();
+      }
+      expect(Date.now() - started).toBeLessThan(10_000);
+    },
+  );
+
+  test.concurrent('a TLS error that may pass (a handshake cut short) is retried, and named as TLS', async () => {
+    const { host, run } = await scenario();
     // HTTPS to a plain HTTP port: the handshake fails without a certificate to judge.
     const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1'], {
       COMPUTE_API_BASE: `https://${host}/compute/v1`,
@@ -315,39 +368,44 @@ describe('move-vip.py (the failover program)', () => {
     expect(result.stdout).toMatch(/: TLS error: .*; retrying in/);
   });
 
-  test('a peer refusing changes while it stops (400 resourceNotReady, an operation that fails) is asked again', async () => {
-    google.faults.push({
-      method: 'PATCH',
-      pathIncludes: 'isc-primary-001/updateNetworkInterface',
-      status: 400,
-      times: 1,
-      body: JSON.stringify({
-        error: {
-          code: 400,
-          message: "The resource 'isc-primary-001' is not ready",
-          errors: [{ reason: 'resourceNotReady' }],
-        },
-      }),
-    });
-    google.failingOperations = {
-      pathIncludes: 'isc-primary-001/updateNetworkInterface',
-      times: 1,
-      code: 'CONDITION_NOT_MET',
-      message: 'Fingerprint mismatch',
-    };
-    const result = await run();
-    expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(
-      /remove 10\.0\.0\.250\/32 from isc-primary-001: .*HTTP 400.*resourceNotReady.*; trying again in/,
-    );
-    expect(result.stdout).toContain(
-      'remove 10.0.0.250/32 from isc-primary-001 failed: Fingerprint mismatch; trying again in',
-    );
-    expect(aliases('isc-primary-001')).toEqual([]);
-    expect(aliases('isc-backup-001')).toEqual([VIP]);
-  });
+  test.concurrent(
+    'a peer refusing changes while it stops (400 resourceNotReady, an operation that fails) is asked again',
+    async () => {
+      const { google, run, aliases } = await scenario();
+      google.faults.push({
+        method: 'PATCH',
+        pathIncludes: 'isc-primary-001/updateNetworkInterface',
+        status: 400,
+        times: 1,
+        body: JSON.stringify({
+          error: {
+            code: 400,
+            message: "The resource 'isc-primary-001' is not ready",
+            errors: [{ reason: 'resourceNotReady' }],
+          },
+        }),
+      });
+      google.failingOperations = {
+        pathIncludes: 'isc-primary-001/updateNetworkInterface',
+        times: 1,
+        code: 'CONDITION_NOT_MET',
+        message: 'Fingerprint mismatch',
+      };
+      const result = await run();
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(
+        /remove 10\.0\.0\.250\/32 from isc-primary-001: .*HTTP 400.*resourceNotReady.*; trying again in/,
+      );
+      expect(result.stdout).toContain(
+        'remove 10.0.0.250/32 from isc-primary-001 failed: Fingerprint mismatch; trying again in',
+      );
+      expect(aliases('isc-primary-001')).toEqual([]);
+      expect(aliases('isc-backup-001')).toEqual([VIP]);
+    },
+  );
 
-  test('a response cut in transit after the peer let go: retried, never a traceback', async () => {
+  test.concurrent('a response cut in transit after the peer let go: retried, never a traceback', async () => {
+    const { google, run, aliases } = await scenario();
     google.faults.push({
       method: 'PATCH',
       pathIncludes: 'isc-backup-001/updateNetworkInterface',
@@ -363,22 +421,27 @@ describe('move-vip.py (the failover program)', () => {
     expect(aliases('isc-backup-001')).toEqual([VIP]);
   });
 
-  test('without permission to list instances, a peer gone from its zone does not stop the claim', async () => {
-    delete google.instances['isc-primary-001'];
-    google.permissions = new Set([
-      'compute.instances.get',
-      'compute.instances.updateNetworkInterface',
-      'compute.zoneOperations.get',
-    ]);
-    const result = await run();
-    expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(
-      /isc-primary-001 is not in us-central1-a, and looking for it elsewhere failed \(.*HTTP 403.*compute\.instances\.list.*\): claiming anyway/,
-    );
-    expect(aliases('isc-backup-001')).toEqual([VIP]);
-  });
+  test.concurrent(
+    'without permission to list instances, a peer gone from its zone does not stop the claim',
+    async () => {
+      const { google, run, aliases } = await scenario();
+      delete google.instances['isc-primary-001'];
+      google.permissions = new Set([
+        'compute.instances.get',
+        'compute.instances.updateNetworkInterface',
+        'compute.zoneOperations.get',
+      ]);
+      const result = await run();
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(
+        /isc-primary-001 is not in us-central1-a, and looking for it elsewhere failed \(.*HTTP 403.*compute\.instances\.list.*\): claiming anyway/,
+      );
+      expect(aliases('isc-backup-001')).toEqual([VIP]);
+    },
+  );
 
-  test('no CA certificates where it runs: it says so before calling anything', async () => {
+  test.concurrent('no CA certificates where it runs: it says so before calling anything', async () => {
+    const { google, run } = await scenario();
     const result = await run(FAST, {
       COMPUTE_API_BASE: 'https://compute.googleapis.com/compute/v1',
       SSL_CERT_FILE: '/nonexistent/ca.pem',
@@ -391,7 +454,8 @@ describe('move-vip.py (the failover program)', () => {
     expect(google.requests).toEqual([]);
   });
 
-  test('an API that never recovers ends at the deadline', async () => {
+  test.concurrent('an API that never recovers ends at the deadline', async () => {
+    const { google, run } = await scenario();
     google.faults.push({ method: 'PATCH', pathIncludes: 'updateNetworkInterface', status: 503, times: 1000 });
     const started = Date.now();
     const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1']);
@@ -400,7 +464,8 @@ describe('move-vip.py (the failover program)', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  test('this VM not among the members is a settings error (exit 2)', async () => {
+  test.concurrent('this VM not among the members is a settings error (exit 2)', async () => {
+    const { google, run, mutations } = await scenario();
     google.attributes['vip-members'] = 'isc-primary-001/us-central1-a,isc-other-001/us-central1-c';
     const result = await run();
     expect(result.code).toBe(2);

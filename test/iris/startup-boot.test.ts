@@ -3,9 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cspIniTemplate, IrisDeployment, startupScript } from '../../lib/iris/startup';
+import { linkPython3 } from '../support/python';
 
 // Functions of the rendered startup.sh run for real with bash (sourced with IRIS_STARTUP_LIBRARY=1, so main does not
-// run), against stub `curl`, `docker` and `sleep` on PATH that record what they were asked. python3 is the real one.
+// run), against stub `curl`, `docker` and `sleep` on PATH that record what they were asked; python3 is the real
+// interpreter, linked into that folder.
 
 const deployment: IrisDeployment = {
   registry: 'us-central1-docker.pkg.dev/example-project-123/intersystems',
@@ -88,6 +90,7 @@ beforeEach(() => {
   fs.writeFileSync(path.join(dir, 'bin', 'curl'), STUB_CURL, { mode: 0o755 });
   fs.writeFileSync(path.join(dir, 'bin', 'docker'), STUB_DOCKER, { mode: 0o755 });
   fs.writeFileSync(path.join(dir, 'bin', 'sleep'), STUB_SLEEP, { mode: 0o755 });
+  linkPython3(path.join(dir, 'bin'));
   fs.writeFileSync(path.join(dir, 'calls'), '');
   fs.writeFileSync(path.join(dir, 'attributes', 'iris-csp-ini'), cspIniTemplate());
   script = path.join(dir, 'startup.sh');
@@ -263,21 +266,26 @@ describe('startup.sh: the CSPSystem password in IRIS and in CSP.ini', () => {
     const result = run(`CSP_PASSWORD=${PASSWORD}; render_csp_ini "$ATTRIBUTES/iris-csp-ini"`);
     expect(result.code).toBe(0);
     const template = cspIniTemplate();
-    expect(result.stdout).toBe(`${template.replace('Username=CSPSystem\n', `Username=CSPSystem\nPassword=${PASSWORD}\n`)}`);
+    expect(result.stdout).toBe(
+      `${template.replace('Username=CSPSystem\n', `Username=CSPSystem\nPassword=${PASSWORD}\n`)}`,
+    );
   });
 
   // install -o root needs root.
-  (process.getuid?.() === 0 ? test : test.skip)('CSP.ini written once, 0600; unchanged on the next boot, so the gateway is not recreated', () => {
-    const ini = path.join(dir, 'base', 'webgateway', 'CSP.ini');
-    const first = run(`CSP_PASSWORD=${PASSWORD}; write_csp_ini && echo changed || echo same`);
-    expect(first.stdout).toBe('changed\n');
-    expect(fs.statSync(ini).mode & 0o777).toBe(0o600);
-    expect(fs.readFileSync(ini, 'utf8')).toContain(`Username=CSPSystem\nPassword=${PASSWORD}\n`);
-    const second = run(`CSP_PASSWORD=${PASSWORD}; write_csp_ini && echo changed || echo same`);
-    expect(second.stdout).toBe('same\n');
-    const rotated = run(`CSP_PASSWORD=Other123; write_csp_ini && echo changed || echo same`);
-    expect(rotated.stdout).toBe('changed\n');
-  });
+  (process.getuid?.() === 0 ? test : test.skip)(
+    'CSP.ini written once, 0600; unchanged on the next boot, so the gateway is not recreated',
+    () => {
+      const ini = path.join(dir, 'base', 'webgateway', 'CSP.ini');
+      const first = run(`CSP_PASSWORD=${PASSWORD}; write_csp_ini && echo changed || echo same`);
+      expect(first.stdout).toBe('changed\n');
+      expect(fs.statSync(ini).mode & 0o777).toBe(0o600);
+      expect(fs.readFileSync(ini, 'utf8')).toContain(`Username=CSPSystem\nPassword=${PASSWORD}\n`);
+      const second = run(`CSP_PASSWORD=${PASSWORD}; write_csp_ini && echo changed || echo same`);
+      expect(second.stdout).toBe('same\n');
+      const rotated = run(`CSP_PASSWORD=Other123; write_csp_ini && echo changed || echo same`);
+      expect(rotated.stdout).toBe('changed\n');
+    },
+  );
 
   test('CSP.ini template unreadable: status 2, the old file stays', () => {
     const ini = path.join(dir, 'base', 'webgateway', 'CSP.ini');
