@@ -50,7 +50,8 @@ export async function runCli(
     const width = Math.max(...report.stacks.map((s) => s.name.length));
     for (const stack of report.stacks) {
       const ownProject = stack.project !== loaded.config.projectId ? `  (project ${stack.project})` : '';
-      io.out(`${stack.name.padEnd(width)}  ${String(stack.resources).padStart(3)} resources  ${stack.file}${ownProject}`);
+      const adopted = stack.adopted.length > 0 ? `  (imports ${stack.adopted.length} existing)` : '';
+      io.out(`${stack.name.padEnd(width)}  ${String(stack.resources).padStart(3)} resources  ${stack.file}${ownProject}${adopted}`);
     }
     if (report.stacks.length === 0) io.out(`no stack is enabled in ${configFile}`);
     for (const note of report.notes) io.out(note);

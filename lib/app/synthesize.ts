@@ -6,6 +6,7 @@ import type { LoadedConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import { formatViolation, formatWaived, SecurityBaseline } from '../policy/baseline';
 import { formatHcl } from './hcl-format';
+import { adoptedResources } from '../stack/adopt';
 import type { BlueprintContext, BlueprintStack } from '../stack/blueprint-stack';
 
 /** Adds the stacks a config enables to the app (stacks/index.ts). */
@@ -14,6 +15,8 @@ export type Compose = (scope: Construct, context: BlueprintContext, config: Conf
 export interface SynthesizedStack {
   readonly name: string;
   readonly resources: number;
+  /** Resources Terraform imports instead of creating (`adoptExisting`), as `type.name` addresses. */
+  readonly adopted: readonly string[];
   /** The project the stack's google provider defaults to. */
   readonly project: string;
   /** The synthesized file, relative to the working directory. */
@@ -132,6 +135,7 @@ export async function synthesize(
       stacks: stacks.map((stack) => ({
         name: stack.node.id,
         resources: stack.node.findAll().filter((node) => TerraformResource.isTerraformResource(node)).length,
+        adopted: adoptedResources(stack),
         project: stack.projectId,
         file: path.relative(process.cwd(), path.join(finalDir, manifest.stacks[stack.node.id].synthesizedStackPath)),
       })),

@@ -1,6 +1,9 @@
+import type { ForcedReplacement } from './adopt';
+import type { Config } from './schema';
 import { z } from 'zod';
 import { cidrContains, isRfc1918, parseCidr, parseIpv4 } from '../network/ipv4';
 import {
+  adoptExisting,
   asRecord,
   dns1123Label,
   ipv4Cidr,
@@ -86,6 +89,7 @@ const routeSchema = z.strictObject({
 /** The `cloudrunMesh` section (seed 001): Cloud Run services joined to the Istio mesh of an existing GKE cluster. */
 export const cloudrunMeshSchema = z.strictObject({
   enabled: z.boolean().default(true),
+  adoptExisting,
   /** The existing GKE cluster with Istio or Cloud Service Mesh that the services join. */
   cluster: z.strictObject({
     name: resourceName(40),
@@ -229,4 +233,13 @@ export function cloudrunMeshProblems(section: unknown): CrossFieldProblem[] {
     }
   });
   return problems;
+}
+
+/**
+ * With `adoptExisting`, the settings of this config that Terraform cannot apply in place to what the seed created
+ * (synth warns about each; see lib/config/adopt.ts).
+ */
+export function cloudrunMeshReplacements(config: Config): ForcedReplacement[] {
+  void config;
+  return [];
 }

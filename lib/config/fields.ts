@@ -160,3 +160,9 @@ export const pinnedImage = z
 export const quantity = z
   .string()
   .regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/, 'must be a Kubernetes quantity such as 500m, 1 or 2Gi');
+
+/**
+ * Import what the seed's manual steps created, under the seed's names, instead of creating it (Terraform import
+ * blocks); resources the seed does not create are created as usual. Each blueprint's page lists what it adopts.
+ */
+export const adoptExisting = z.boolean().default(false);

@@ -1,5 +1,8 @@
+import type { ForcedReplacement } from './adopt';
+import type { Config } from './schema';
 import { z } from 'zod';
 import {
+  adoptExisting,
   billingAccount,
   controlPlaneAuthorizedCidrs,
   diskType,
@@ -33,6 +36,7 @@ const createProjectSchema = z
 /** The `gkePlayground` section (seed 002: a low-cost GKE playground). */
 export const gkePlaygroundSchema = z.strictObject({
   enabled: z.boolean().default(true),
+  adoptExisting,
   /** Project for the playground. Default: the global projectId. */
   projectId: projectId.optional(),
   /** When set, the project is created (with billing) rather than expected to exist. */
@@ -73,3 +77,12 @@ export const gkePlaygroundSchema = z.strictObject({
 });
 
 export type GkePlaygroundConfig = z.infer<typeof gkePlaygroundSchema>;
+
+/**
+ * With `adoptExisting`, the settings of this config that Terraform cannot apply in place to what the seed created
+ * (synth warns about each; see lib/config/adopt.ts).
+ */
+export function gkePlaygroundReplacements(config: Config): ForcedReplacement[] {
+  void config;
+  return [];
+}

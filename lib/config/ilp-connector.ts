@@ -1,5 +1,7 @@
+import type { ForcedReplacement } from './adopt';
+import type { Config } from './schema';
 import { z } from 'zod';
-import { asRecord, dns1123Label, pinnedImage, quantity, regionOfZone, resourceName, serviceAccountId } from './fields';
+import { adoptExisting, asRecord, dns1123Label, pinnedImage, quantity, regionOfZone, resourceName, serviceAccountId } from './fields';
 import { isKnownZone } from './catalog';
 import { zoneOfRegionMessage } from './location-defaults';
 import type { CrossFieldProblem } from './schema';
@@ -47,6 +49,7 @@ export const DEFAULT_KNATIVE_OPERATOR_VERSION = 'v1.18.0';
 /** The `ilpConnector` section (seed 000): the Java ILPv4 connector on Knative on GKE, Cloud SQL, Memorystore, KMS. */
 export const ilpConnectorSchema = z.strictObject({
   enabled: z.boolean().default(true),
+  adoptExisting,
   /** Google service account of the connector (KMS encrypt/decrypt; Cloud SQL client for its proxy). */
   serviceAccountId: serviceAccountId.default('connector'),
   /**
@@ -252,4 +255,13 @@ export function ilpConnectorProblems(section: unknown, region: unknown): CrossFi
     problem(['domain', 'acmeEmail'], undefined, "is required with tls: Let's Encrypt sends expiry notices there");
   }
   return problems;
+}
+
+/**
+ * With `adoptExisting`, the settings of this config that Terraform cannot apply in place to what the seed created
+ * (synth warns about each; see lib/config/adopt.ts).
+ */
+export function ilpConnectorReplacements(config: Config): ForcedReplacement[] {
+  void config;
+  return [];
 }

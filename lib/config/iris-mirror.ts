@@ -1,6 +1,8 @@
+import type { ForcedReplacement } from './adopt';
+import type { Config } from './schema';
 import { z } from 'zod';
 import { blockSize, cidrContains, parseCidr, parseIpv4 } from '../network/ipv4';
-import { asRecord, diskType, ipv4Address, ipv4Cidr, kmsKeyName, machineType, resourceName, zone } from './fields';
+import { adoptExisting, asRecord, diskType, ipv4Address, ipv4Cidr, kmsKeyName, machineType, resourceName, zone } from './fields';
 import { isKnownZone } from './catalog';
 import { zoneOfRegionMessage } from './location-defaults';
 import type { CrossFieldProblem } from './schema';
@@ -19,6 +21,7 @@ function vm(name: string, ip: string, zoneName: string) {
 /** The `irisMirror` section (seed 003): an IRIS mirror whose VIP is an alias IP moved on failover. */
 export const irisMirrorSchema = z.strictObject({
   enabled: z.boolean().default(true),
+  adoptExisting,
   /** VPC and Cloud Router/NAT name. */
   networkName: resourceName(63).default('isc-mirror'),
   subnetCidr: ipv4Cidr.default('10.0.0.0/24'),
@@ -174,4 +177,13 @@ export function irisMirrorProblems(section: unknown, region: unknown): CrossFiel
     else zones.set(vmZone, role);
   }
   return problems;
+}
+
+/**
+ * With `adoptExisting`, the settings of this config that Terraform cannot apply in place to what the seed created
+ * (synth warns about each; see lib/config/adopt.ts).
+ */
+export function irisMirrorReplacements(config: Config): ForcedReplacement[] {
+  void config;
+  return [];
 }

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { blockSize, cidrsOverlap, parseCidr } from '../network/ipv4';
-import { cloudrunMeshProblems, cloudrunMeshSchema } from './cloudrun-mesh';
+import { replacementWarning } from './adopt';
+import { cloudrunMeshProblems, cloudrunMeshReplacements, cloudrunMeshSchema } from './cloudrun-mesh';
 import { isKnownRegion, isKnownZone, machineTypeAvailabilityProblem } from './catalog';
 import { asRecord, regionOfZone } from './fields';
-import { gkePlaygroundSchema } from './gke-playground';
+import { gkePlaygroundReplacements, gkePlaygroundSchema } from './gke-playground';
 import { globalShape } from './global';
 import { zoneOfRegionMessage } from './location-defaults';
-import { ilpConnectorProblems, ilpConnectorSchema } from './ilp-connector';
-import { irisMirrorProblems, irisMirrorSchema } from './iris-mirror';
-import { skypilotProblems, skypilotSchema } from './skypilot';
+import { ilpConnectorProblems, ilpConnectorReplacements, ilpConnectorSchema } from './ilp-connector';
+import { irisMirrorProblems, irisMirrorReplacements, irisMirrorSchema } from './iris-mirror';
+import { skypilotProblems, skypilotReplacements, skypilotSchema } from './skypilot';
 import { CLUSTER_NETWORK_RANGES } from './shapes';
-import { stateBootstrapProblems, stateBootstrapSchema } from './state-bootstrap';
+import { stateBootstrapProblems, stateBootstrapReplacements, stateBootstrapSchema } from './state-bootstrap';
 
 /**
  * The whole config file. Checks that span fields are in `crossFieldProblems`. state-bootstrap is built unless
@@ -256,5 +257,24 @@ export function configWarnings(config: Config): string[] {
       );
     }
   }
+  warnings.push(...adoptionWarnings(config));
   return warnings;
+}
+
+/** Each section's forced replacements when it adopts what its seed created (`adoptExisting`). */
+const REPLACEMENTS_BY_SECTION = {
+  stateBootstrap: stateBootstrapReplacements,
+  gkePlayground: gkePlaygroundReplacements,
+  irisMirror: irisMirrorReplacements,
+  skypilot: skypilotReplacements,
+  ilpConnector: ilpConnectorReplacements,
+  cloudrunMesh: cloudrunMeshReplacements,
+} as const;
+
+function adoptionWarnings(config: Config): string[] {
+  return Object.entries(REPLACEMENTS_BY_SECTION).flatMap(([section, replacements]) => {
+    const settings = config[section as keyof typeof REPLACEMENTS_BY_SECTION];
+    if (!settings?.enabled || !settings.adoptExisting) return [];
+    return replacements(config).map((replacement) => replacementWarning(section, replacement));
+  });
 }

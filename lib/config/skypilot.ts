@@ -1,5 +1,7 @@
+import type { ForcedReplacement } from './adopt';
+import type { Config } from './schema';
 import { z } from 'zod';
-import { asRecord, dns1123Label, ipv4Cidr, pinnedImage, regionOfZone, resourceName, serviceAccountId } from './fields';
+import { adoptExisting, asRecord, dns1123Label, ipv4Cidr, pinnedImage, regionOfZone, resourceName, serviceAccountId } from './fields';
 import { isKnownZone } from './catalog';
 import { zoneOfRegionMessage } from './location-defaults';
 import type { CrossFieldProblem } from './schema';
@@ -16,6 +18,7 @@ const chartVersion = z
 /** The `skypilot` section (seed 004): SkyPilot API server on GKE with its state in Cloud SQL for PostgreSQL. */
 export const skypilotSchema = z.strictObject({
   enabled: z.boolean().default(true),
+  adoptExisting,
   /**
    * How the API server logs in to PostgreSQL. `iam` (the seed's production path): as the Google service account,
    * through the proxy's --auto-iam-authn; no password exists. `password`: a built-in user `skypilot` whose generated
@@ -143,4 +146,13 @@ export function skypilotProblems(section: unknown, region: unknown): CrossFieldP
     );
   }
   return problems;
+}
+
+/**
+ * With `adoptExisting`, the settings of this config that Terraform cannot apply in place to what the seed created
+ * (synth warns about each; see lib/config/adopt.ts).
+ */
+export function skypilotReplacements(config: Config): ForcedReplacement[] {
+  void config;
+  return [];
 }

@@ -1,10 +1,13 @@
+import type { ForcedReplacement } from './adopt';
+import type { Config } from './schema';
 import { z } from 'zod';
-import { asRecord, bucketName, kmsKeyName } from './fields';
+import { adoptExisting, asRecord, bucketName, kmsKeyName } from './fields';
 import type { CrossFieldProblem } from './schema';
 
 /** The `stateBootstrap` section: the bucket that holds every stack's Terraform state. */
 export const stateBootstrapSchema = z.strictObject({
   enabled: z.boolean().default(true),
+  adoptExisting,
   /** Bucket location. Default: the global region (state stays next to what it describes). */
   location: z
     .string()
@@ -62,4 +65,13 @@ export function stateBootstrapProblems(section: unknown, stateBucket: unknown): 
   return configured === stateBucket
     ? [{ path, input: configured, message: 'must differ from stateBucket: a bucket logging into itself logs its own log writes' }]
     : [];
+}
+
+/**
+ * With `adoptExisting`, the settings of this config that Terraform cannot apply in place to what the seed created
+ * (synth warns about each; see lib/config/adopt.ts).
+ */
+export function stateBootstrapReplacements(config: Config): ForcedReplacement[] {
+  void config;
+  return [];
 }
