@@ -95,6 +95,8 @@ export type TerraformJson = {
   locals?: Record<string, unknown>;
   provider?: Record<string, Record<string, unknown>[]>;
   terraform?: Record<string, unknown>;
+  /** Import blocks (adoptExisting): the address a resource takes over and the id its provider imports it by. */
+  import?: { to: string; id: string; provider?: string }[];
 };
 
 export function buildApp(config: Config): BuiltApp {
