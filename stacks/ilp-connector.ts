@@ -8,6 +8,7 @@ import { EncryptionKey } from '../lib/kms/encryption-key';
 import { ProjectSetup } from '../lib/project/project';
 import { MemorystoreRedis } from '../lib/redis/memorystore';
 import { GeneratedPassword } from '../lib/secrets/secret';
+import { adopt } from '../lib/stack/adopt';
 import { BlueprintContext, BlueprintStack, defaultLabels } from '../lib/stack/blueprint-stack';
 
 /**
@@ -39,13 +40,13 @@ export class IlpConnectorStack extends BlueprintStack {
       // The seed's --database-flags max-connections=500 (the Cloud SQL flag is spelled max_connections).
       { flags: { max_connections: String(database.maxConnections) } },
     );
-    sql.addDatabase('connector-db', database.name);
+    const connectorDatabase = sql.addDatabase('connector-db', database.name);
     // The seed's `gcloud sql users create connector --password`: generated, kept in Secret Manager.
     const password = new GeneratedPassword(this, 'database-password', {
       project: this.projectId,
       secretId: names.databasePasswordSecretId,
     });
-    sql.addBuiltInUser('connector-user', database.user, password.value);
+    const connectorUser = sql.addBuiltInUser('connector-user', database.user, password.value);
 
     const memorystore = new MemorystoreRedis(this, 'redis', {
       name: redis.instanceName,
@@ -78,6 +79,26 @@ export class IlpConnectorStack extends BlueprintStack {
     key.grantEncrypterDecrypter('connector-encrypter', account.member);
     // The connector's pod reaches Cloud SQL through the Auth Proxy, which runs as this account.
     sql.grantClient('connector', account.member, { iamLogin: false });
+
+    if (section.adoptExisting) {
+      // What the seed's gcloud steps created, by the names in config; import ids in the formats the google provider
+      // 6.50.0 documents (website/docs/r/*.html.markdown, "Import"). The seed's cluster is not adopted, and what apply
+      // changes on the rest is on the page (docs/blueprints/ilp-connector.md, "Adopt what the seed created").
+      const project = this.projectId;
+      const instance = database.instanceName;
+      const keyRing = `projects/${project}/locations/${kms.location}/keyRings/${kms.keyRing}`;
+      adopt(sql.instance, `projects/${project}/instances/${instance}`);
+      adopt(connectorDatabase, `projects/${project}/instances/${instance}/databases/${database.name}`);
+      adopt(connectorUser, `${project}/${instance}/${database.user}`);
+      adopt(memorystore.instance, `projects/${project}/locations/${this.region}/instances/${redis.instanceName}`);
+      adopt(key.keyRing, keyRing);
+      adopt(key.key, `${keyRing}/cryptoKeys/${kms.key}`);
+      adopt(account.account, `projects/${project}/serviceAccounts/${names.serviceAccountEmail}`);
+      // gcloud turned on storage autoresize, so the seed's disk may have grown past database.diskSizeGb: a disk_size
+      // below the live one forces replacement (CustomizeDiff ForceNewIfChange disk_size, IsDiskShrinkage), and the
+      // provider's docs for disk_autoresize ask for ignore_changes on disk_size.
+      sql.instance.lifecycle = { ignoreChanges: ['settings[0].disk_size'] };
+    }
 
     if (clusterConfig.workloadIdentity) {
       account.allowKubernetesServiceAccount(

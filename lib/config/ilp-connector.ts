@@ -257,11 +257,75 @@ export function ilpConnectorProblems(section: unknown, region: unknown): CrossFi
   return problems;
 }
 
+/** What the seed's steps set where this config may differ in a way Terraform cannot apply in place. */
+const SEED = {
+  /** `gcloud beta sql instances create connector --region=us-west1`; `gcloud redis instances create --region=us-west1`. */
+  region: 'us-west1',
+  /** `--network default` (Cloud SQL); Memorystore's default network and connect mode (the seed names neither). */
+  network: 'default',
+  connectMode: 'DIRECT_PEERING',
+  /** Memorystore's defaults for `gcloud redis instances create` without --tier or --transit-encryption-mode. */
+  redisTier: 'BASIC',
+  transitEncryptionMode: 'DISABLED',
+} as const;
+
 /**
  * With `adoptExisting`, the settings of this config that Terraform cannot apply in place to what the seed created
- * (synth warns about each; see lib/config/adopt.ts).
+ * (synth warns about each; see lib/config/adopt.ts). ForceNew fields of google provider 6.50.0:
+ * google/services/redis/resource_redis_instance.go (authorized_network, connect_mode, tier, transit_encryption_mode)
+ * and google/services/sql/resource_sql_database_instance.go (region).
  */
 export function ilpConnectorReplacements(config: Config): ForcedReplacement[] {
-  void config;
-  return [];
+  const { database, redis, network } = config.ilpConnector;
+  const replacements: ForcedReplacement[] = [];
+  const sql = `google_sql_database_instance ${database.instanceName}`;
+  const memorystore = `google_redis_instance ${redis.instanceName}`;
+  if (config.region !== SEED.region) {
+    replacements.push({
+      resource: sql,
+      setting: 'region',
+      seed: SEED.region,
+      ours: config.region,
+      decide:
+        `a new instance starts empty: the connector's accounts, routes and settlements in database ${database.name} ` +
+        'stay in the old one (and the deletion protection the import sets stops apply at the destroy). Set region to ' +
+        `the instance's region (gcloud sql instances describe ${database.instanceName} --format='value(region)'), ` +
+        'or export the database first (gcloud sql export sql) and import it into the new instance',
+    });
+  }
+  const name = redis.instanceName;
+  const anyway =
+    "the network replaces the instance anyway, losing the connector's balances in Redis unless exported first (see " +
+    'the warning about authorized_network)';
+  replacements.push({
+    resource: memorystore,
+    setting: 'authorized_network and connect_mode',
+    seed: `${SEED.network} and ${SEED.connectMode}`,
+    ours: `${network.name} and PRIVATE_SERVICE_ACCESS`,
+    decide:
+      "no key keeps them (the cluster reaches Memorystore only in the blueprint's VPC). Replacing it loses the " +
+      "connector's balances in Redis, which start again from zero; to keep them, export before apply (gcloud redis " +
+      `instances export gs://<bucket>/${name}.rdb ${name} --region ${config.region}) and import after it (gcloud ` +
+      `redis instances import gs://<bucket>/${name}.rdb ${name} --region ${config.region}; Memorystore imports RDB ` +
+      'files of older Redis versions)',
+  });
+  if (redis.tier !== SEED.redisTier) {
+    replacements.push({
+      resource: memorystore,
+      setting: 'tier',
+      seed: SEED.redisTier,
+      ours: redis.tier,
+      decide: `redis.tier: ${SEED.redisTier} keeps the seed's tier, but ${anyway}`,
+    });
+  }
+  if (redis.transitEncryption) {
+    replacements.push({
+      resource: memorystore,
+      setting: 'transit_encryption_mode',
+      seed: SEED.transitEncryptionMode,
+      ours: 'SERVER_AUTHENTICATION',
+      decide: `redis.transitEncryption: false keeps the seed's mode (with a CKV_GCP_97 waiver), but ${anyway}`,
+    });
+  }
+  return replacements;
 }
