@@ -5,6 +5,7 @@ import { ServiceAccount } from '../lib/iam/service-account';
 import { ProjectSetup } from '../lib/project/project';
 import { GeneratedPassword } from '../lib/secrets/secret';
 import { skypilotNames } from '../lib/skypilot/names';
+import { adopt } from '../lib/stack/adopt';
 import { BlueprintContext, BlueprintStack, defaultLabels } from '../lib/stack/blueprint-stack';
 
 /**
@@ -52,17 +53,34 @@ export class SkypilotStack extends BlueprintStack {
       { project: this.projectId, region: this.region, zone: clusterConfig.zone, database },
       { iamAuthentication: iamMode, postgresPassword: postgresPassword?.value },
     );
-    sql.addDatabase('skypilot-db', database.name);
+    const skypilotDatabase = sql.addDatabase('skypilot-db', database.name);
     sql.grantClient('proxy', proxyAccount.member, { iamLogin: iamMode });
 
+    let user;
     if (iamMode) {
-      sql.addIamServiceAccountUser('iam-user', proxyAccount.staticEmail);
+      user = sql.addIamServiceAccountUser('iam-user', proxyAccount.staticEmail);
     } else {
       const password = new GeneratedPassword(this, 'database-password', {
         project: this.projectId,
         secretId: names.databasePasswordSecretId,
       });
-      sql.addBuiltInUser('password-user', names.databaseUser, password.value);
+      user = sql.addBuiltInUser('password-user', names.databaseUser, password.value);
+    }
+
+    if (section.adoptExisting) {
+      // What the seed's console and gcloud steps created, by the names in config; import ids in the formats the
+      // google provider 6.50.0 documents (website/docs/r/*.html.markdown, "Import"). The seed's cluster is not
+      // adopted (docs/blueprints/skypilot.md, "Adopt what the seed created").
+      const project = this.projectId;
+      const instance = database.instanceName;
+      adopt(proxyAccount.account, `projects/${project}/serviceAccounts/${proxyAccount.staticEmail}`);
+      adopt(sql.instance, `projects/${project}/instances/${instance}`);
+      adopt(skypilotDatabase, `projects/${project}/instances/${instance}/databases/${database.name}`);
+      adopt(user, `${project}/${instance}/${iamMode ? names.iamDatabaseUser : names.databaseUser}`);
+      // The console gave the seed's disk its own size (and autoresize may have grown it): a disk_size below the live
+      // one forces replacement (CustomizeDiff ForceNewIfChange disk_size, IsDiskShrinkage); the provider's docs for
+      // disk_autoresize ask for ignore_changes on disk_size.
+      sql.instance.lifecycle = { ignoreChanges: ['settings[0].disk_size'] };
     }
 
     if (clusterConfig.workloadIdentity) {

@@ -150,9 +150,15 @@ export function skypilotProblems(section: unknown, region: unknown): CrossFieldP
 
 /**
  * With `adoptExisting`, the settings of this config that Terraform cannot apply in place to what the seed created
- * (synth warns about each; see lib/config/adopt.ts).
+ * (synth warns about each; see lib/config/adopt.ts). None can be told from config: the seed names no region, version,
+ * tier or disk for its instance, and what this section sets differently from the console's instance changes in place
+ * (google provider 6.50.0, google/services/sql/resource_sql_database_instance.go): the public IP (private_network
+ * forces replacement only when removed), TLS, flags, backups, edition and tier, database_version (patched; an older
+ * version is refused by the API, not replaced). The one setting that would replace it, a disk_size below the live
+ * disk's, is ignored on the adopted instance (stacks/skypilot.ts). Region and disk type also force replacement, but
+ * the seed's values are not in config: docs/blueprints/skypilot.md says how to check them. The seed's cluster is not
+ * adopted, so none of its ForceNew settings (network, private nodes, Dataplane V2) can replace it.
  */
-export function skypilotReplacements(config: Config): ForcedReplacement[] {
-  void config;
+export function skypilotReplacements(_config: Config): ForcedReplacement[] {
   return [];
 }
