@@ -1,8 +1,10 @@
+import { Project } from '@cdktf/provider-google/lib/project';
 import { Construct } from 'constructs';
 import type { GkePlaygroundConfig } from '../lib/config/gke-playground';
 import { BINARY_AUTHORIZATION_API, GkeCluster } from '../lib/gke/cluster';
 import { ClusterNetwork } from '../lib/gke/cluster-network';
 import { ProjectSetup } from '../lib/project/project';
+import { adopt } from '../lib/stack/adopt';
 import { BlueprintContext, BlueprintStack, defaultLabels } from '../lib/stack/blueprint-stack';
 
 /**
@@ -55,5 +57,23 @@ export class GkePlaygroundStack extends BlueprintStack {
     });
 
     gke.addOutputs(this);
+
+    if (section.adoptExisting) {
+      // What the seed's gcloud steps created, by the names in config; import ids in the formats the google provider
+      // 6.50.0 documents (website/docs/r/*.html.markdown, "Import"). The cluster cannot become ours in place: synth
+      // warns (gkePlaygroundReplacements) and docs/blueprints/gke-playground.md says what to decide.
+      const projectId = this.projectId;
+      if (section.createProject) {
+        const created = project.node.tryFindChild('Resource');
+        if (!(created instanceof Project)) throw new Error(`${project.node.path}: no google_project to adopt`);
+        adopt(created, projectId);
+      }
+      // `gcloud services enable` of Compute Engine and Kubernetes Engine; enabling again would be a no-op too.
+      for (const api of SEED_APIS) adopt(project.services.get(api)!, `${projectId}/${api}`);
+      adopt(gke.cluster, `projects/${projectId}/locations/${section.zone}/clusters/${section.clusterName}`);
+    }
   }
 }
+
+/** The APIs the seed enables. */
+const SEED_APIS = ['compute.googleapis.com', 'container.googleapis.com'];

@@ -80,9 +80,60 @@ export type GkePlaygroundConfig = z.infer<typeof gkePlaygroundSchema>;
 
 /**
  * With `adoptExisting`, the settings of this config that Terraform cannot apply in place to what the seed created
- * (synth warns about each; see lib/config/adopt.ts).
+ * (synth warns about each; see lib/config/adopt.ts). The seed's `gcloud container clusters create` makes a public-node
+ * cluster in the project's default network with a default pool of 3 nodes; ours lives in its own VPC with private nodes
+ * and Dataplane V2 and starts from 1 node. Each of these is ForceNew in google/services/container/
+ * resource_container_cluster.go at v6.50.0 (network, subnetwork, ip_allocation_policy,
+ * private_cluster_config.enable_private_nodes, datapath_provider, initial_node_count), so none can be kept by a key:
+ * every adopting config gets these warnings. The project and its APIs change in place only.
  */
 export function gkePlaygroundReplacements(config: Config): ForcedReplacement[] {
-  void config;
-  return [];
+  const section = config.gkePlayground;
+  const { clusterName, zone, network } = section;
+  const project = section.projectId ?? config.projectId;
+  const resource = `google_container_cluster ${clusterName}`;
+  const same = `the same replacement of ${clusterName} as its network (decide once, see that warning)`;
+  return [
+    {
+      resource,
+      setting: 'network and subnetwork',
+      seed: "the project's default network and subnet",
+      ours: `the VPC ${network.name} and its subnet ${network.name}`,
+      decide:
+        `${clusterName} would be deleted with every workload, Service, Secret and PersistentVolumeClaim on it and created ` +
+        'empty. Apply stops before that: the importer records deletion_protection = true, and the provider refuses the ' +
+        'delete while its state says so. Decide first: keep it (another clusterName here, adoptExisting: false, and ' +
+        `no createProject since the project exists) and move workloads over, or move them off, delete it (gcloud ` +
+        `container clusters delete ${clusterName} --zone ${zone} --project ${project}) and set adoptExisting: false ` +
+        '(docs/blueprints/gke-playground.md, "Adopt what the seed created")',
+    },
+    {
+      resource,
+      setting: 'ip_allocation_policy',
+      seed: 'ranges GKE chose in the default subnet (or none: a routes-based cluster)',
+      ours: `the secondary ranges pods and services of ${network.name}`,
+      decide: same,
+    },
+    {
+      resource,
+      setting: 'private_cluster_config.enable_private_nodes',
+      seed: 'false (nodes with public addresses)',
+      ours: 'true (private nodes, AVD-GCP-0059)',
+      decide: same,
+    },
+    {
+      resource,
+      setting: 'datapath_provider',
+      seed: 'the legacy kube-proxy datapath',
+      ours: 'ADVANCED_DATAPATH (Dataplane V2, network policy enforcement)',
+      decide: same,
+    },
+    {
+      resource,
+      setting: 'initial_node_count',
+      seed: '3 (--num-nodes=3)',
+      ours: '1 (a first pool that is removed; nodes live in playground-pool)',
+      decide: same,
+    },
+  ];
 }
