@@ -70,7 +70,7 @@ function bench({ runs, config }: Options): string {
   // Every run has ROOT as its working directory, as npm run synth does, so a relative config is relative to ROOT.
   if (!fs.existsSync(path.resolve(ROOT, config))) throw new BenchError(`${config} does not exist`, 2);
 
-  // "synth" is "<build steps> && node <bundle>": build once, time the node part.
+  // "synth" is "<build steps> && node <script>" (scripts/build.js, then scripts/run-bundle.js): build once, time the node part.
   const synth: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.synth;
   const steps = synth.split(' && ');
   const build = steps.slice(0, -1).join(' && ');

@@ -49,7 +49,7 @@ describe('npm run bench', () => {
       const bad = writeConfig('bad.yaml', 'projectId: X\nregion: us-central1\nenvironment: dev\nstateBucket: b-tfstate\n');
       const { code, stdout, stderrLines } = bench(['--config', bad]);
       expect(stdout).toBe('');
-      // esbuild prints nothing when the build succeeds (--log-level=warning).
+      // The build prints nothing when it succeeds or finds the bundle fresh (scripts/build.js).
       expect(stderrLines).toEqual([
         `bench: synth of ${bad} failed (exit 1): ${bad}: 1 problem; nothing was synthesized; ` +
           `run npm run synth -- --config ${bad} to see every problem`,
