@@ -4,9 +4,11 @@ import { ComputeFirewall, ComputeFirewallConfig } from '@cdktf/provider-google/l
 import { Construct } from 'constructs';
 import type { IrisMirrorConfig } from '../lib/config/iris-mirror';
 import { CustomRole } from '../lib/iam/custom-role';
-import { ServiceAccount } from '../lib/iam/service-account';
+import { ServiceAccount, serviceAccountEmail } from '../lib/iam/service-account';
 import { ARTICLE_DEPLOYER_PERMISSIONS } from '../lib/iris/deployer-permissions';
 import { ServiceAgentKeyUser } from '../lib/kms/service-agent-key-user';
+import { IRIS_SEED } from '../lib/config/iris-mirror';
+import { adopt } from '../lib/stack/adopt';
 import { IrisDeployment, IrisRole, vmMetadata } from '../lib/iris/startup';
 import { Vpc } from '../lib/network/vpc';
 import { ProjectSetup } from '../lib/project/project';
@@ -20,6 +22,7 @@ export const IRIS_PORTS = ['1972', '2188', '53773', '8080'];
 /** What clients use through a public VIP: the ISCAgent (2188) only ever talks between mirror VMs. */
 const PUBLIC_IRIS_PORTS = ['1972', '53773', '8080'];
 const PUBLIC_VIP_NAME = 'isc-mirror';
+const VM_ACCOUNT = 'isc-mirror-vm';
 
 /**
  * Exactly what the VM service account needs at project level: move-vip.py reads the members, rewrites nic0's alias
@@ -71,38 +74,59 @@ export class IrisMirrorStack extends BlueprintStack {
     });
     const projectId = project.projectId;
     const name = section.networkName;
+    const subnetName = section.subnetName ?? name;
+    const routerName = section.routerName ?? `${name}-router`;
+    const natName = section.natName ?? `${name}-nat`;
+    // adoptExisting: what the article created is imported by the names this config gives (the page shows the config
+    // with the article's names); import ids are built from config strings, in the formats the provider documents.
+    const seed = section.adoptExisting ? `projects/${this.projectId}` : undefined;
+    const regional = `${seed}/regions/${this.region}`;
 
     const vpc = new Vpc(this, 'network', {
       name,
       project: projectId,
       region: this.region,
-      subnets: { [name]: { cidr: section.subnetCidr } },
+      subnets: { [subnetName]: { cidr: section.subnetCidr } },
       nat: true,
+      routerName,
+      natName,
     });
-    const subnet = vpc.subnets[name];
+    const subnet = vpc.subnets[subnetName];
+    if (seed) {
+      adopt(vpc.network, `${seed}/global/networks/${name}`);
+      adopt(subnet, `${regional}/subnetworks/${subnetName}`);
+      adopt(vpc.router!, `${regional}/routers/${routerName}`);
+      adopt(vpc.nat!, `${regional}/routers/${routerName}/${natName}`);
+    }
 
     const account = new ServiceAccount(this, 'vm-sa', {
-      accountId: 'isc-mirror-vm',
+      accountId: VM_ACCOUNT,
       displayName: 'ISC Mirror VM',
       description: 'Runs the IRIS mirror VMs: moves the VIP, pulls images, reads the license',
       project: projectId,
     });
-    const failoverGrant = new CustomRole(this, 'failover-role', {
+    const failoverRole = new CustomRole(this, 'failover-role', {
       project: projectId,
-      roleId: 'iscMirrorVipFailover',
+      roleId: section.failoverRoleId,
       title: 'ISC mirror VIP failover',
       description: 'Move the IRIS mirror VIP (alias IP, public access config) between mirror members',
       permissions: failoverPermissions(section.vip.public),
-    }).grant('vm-sa', account.member);
+    });
+    const failoverGrant = failoverRole.grant('vm-sa', account.member);
+    if (seed) {
+      adopt(account.account, `${seed}/serviceAccounts/${serviceAccountEmail(VM_ACCOUNT, this.projectId)}`);
+      adopt(failoverRole.role, `${seed}/roles/${section.failoverRoleId}`);
+    }
 
     if (section.deployerRole) {
       const deployer = new CustomRole(this, 'deployer-role', {
         project: projectId,
-        roleId: 'iscMirrorDeployer',
+        roleId: section.deployerRoleId,
         title: 'ISC mirror deployer (article)',
         description: "The article's Terraform role (terraform-permissions.yaml); grant it to the deploying identity",
         permissions: ARTICLE_DEPLOYER_PERMISSIONS,
       });
+      if (seed) adopt(deployer.role, `${seed}/roles/${section.deployerRoleId}`);
       this.addOutput('deployer_role', deployer.role.name, 'Custom role to grant to the identity that runs Terraform');
     }
 
@@ -115,6 +139,7 @@ export class IrisMirrorStack extends BlueprintStack {
       kmsKeyName: section.kmsKeyName,
       dependsOn: keyUsers ? [keyUsers.artifactregistry] : undefined,
     });
+    if (seed) adopt(registry.repository, `${seed}/locations/${this.region}/repositories/intersystems`);
     const readerGrant = registry.grantReader('vm-sa', account.member);
 
     const license = new ExternalSecret(this, 'license', { project: projectId, secretId: section.licenseSecretId });
@@ -140,6 +165,7 @@ export class IrisMirrorStack extends BlueprintStack {
           networkTier: 'PREMIUM',
         })
       : undefined;
+    if (seed && publicVip) adopt(publicVip, `${regional}/addresses/${PUBLIC_VIP_NAME}`);
 
     this.firewall(vpc, section);
 
@@ -191,6 +217,7 @@ export class IrisMirrorStack extends BlueprintStack {
         deletionProtection: member && section.deletionProtection,
         dependsOn: [...firstBootNeeds, ...diskNeeds],
       });
+      if (seed) adopt(vmOf[role].instance, `${seed}/zones/${vm.zone}/instances/${vm.name}`);
     }
 
     const bastion = vmOf.client!.instance;
@@ -233,8 +260,11 @@ export class IrisMirrorStack extends BlueprintStack {
   private firewall(vpc: Vpc, section: IrisMirrorConfig): void {
     const network = vpc.network.name;
     const project = vpc.network.project;
-    const rule = (id: string, props: Omit<ComputeFirewallConfig, 'network' | 'project' | 'name'>) =>
-      new ComputeFirewall(this, `firewall-${id}`, {
+    // adoptExisting: each of the article's rules is imported into the one of ours that takes it over; the name forces
+    // replacement (irisMirrorReplacements warns), so apply deletes the article's rule and creates ours.
+    const seedRule = new Map<string, string>(IRIS_SEED.firewalls.map((r) => [r.ours, r.seed]));
+    const rule = (id: string, props: Omit<ComputeFirewallConfig, 'network' | 'project' | 'name'>) => {
+      const firewall = new ComputeFirewall(this, `firewall-${id}`, {
         name: `${section.networkName}-${id}`,
         network,
         project,
@@ -242,6 +272,9 @@ export class IrisMirrorStack extends BlueprintStack {
         logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
         ...props,
       });
+      const seedName = seedRule.get(id);
+      if (section.adoptExisting && seedName) adopt(firewall, `projects/${this.projectId}/global/firewalls/${seedName}`);
+    };
     const ssh = [{ protocol: 'tcp', ports: [String(section.sshPort)] }];
     if (section.sshSourceCidrs.length > 0) {
       rule('allow-ssh-bastion', {

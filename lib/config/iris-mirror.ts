@@ -8,6 +8,16 @@ import { zoneOfRegionMessage } from './location-defaults';
 import type { CrossFieldProblem } from './schema';
 
 
+/** A project custom role id; never containing "admin" (CKV_GCP_42 flags such roles on service accounts). */
+const customRoleId = z.string().superRefine((id, ctx) => {
+  const wrong = !/^[a-zA-Z0-9_.]{3,64}$/.test(id)
+    ? 'must be 3-64 letters, digits, _ or .'
+    : /admin/i.test(id)
+      ? 'must not contain "admin"'
+      : undefined;
+  if (wrong) ctx.addIssue({ code: 'custom', message: wrong });
+});
+
 function vm(name: string, ip: string, zoneName: string) {
   return z
     .strictObject({
@@ -22,8 +32,14 @@ function vm(name: string, ip: string, zoneName: string) {
 export const irisMirrorSchema = z.strictObject({
   enabled: z.boolean().default(true),
   adoptExisting,
-  /** VPC and Cloud Router/NAT name. */
+  /** VPC name, and the prefix of the subnet, Cloud Router, Cloud NAT and firewall rule names. */
   networkName: resourceName(63).default('isc-mirror'),
+  /** Subnet name. Default: networkName (the article's Terraform names it after the region: us-west1). */
+  subnetName: resourceName(63).optional(),
+  /** Cloud Router name. Default: `<networkName>-router` (the article's: `isc-mirror`). */
+  routerName: resourceName(63).optional(),
+  /** Cloud NAT name. Default: `<networkName>-nat` (the article's: `isc-mirror`). */
+  natName: resourceName(63).optional(),
   subnetCidr: ipv4Cidr.default('10.0.0.0/24'),
   /** The VMs; primary, backup and arbiter must be in three different zones of the region. */
   vms: z
@@ -79,6 +95,10 @@ export const irisMirrorSchema = z.strictObject({
    * grant to the identity that runs Terraform. Off by default: granting it is yours to decide.
    */
   deployerRole: z.boolean().default(false),
+  /** Id of the deployer custom role (the article's ROLE_NAME: MyTerraformRole). */
+  deployerRoleId: customRoleId.default('iscMirrorDeployer'),
+  /** Id of the custom role that lets the VMs move the VIP (the article's Terraform: `isc.demo.vm`). */
+  failoverRoleId: customRoleId.default('iscMirrorVipFailover'),
   vip: z
     .strictObject({
       /** The private VIP: a /32 alias range inside the subnet. */
@@ -179,11 +199,117 @@ export function irisMirrorProblems(section: unknown, region: unknown): CrossFiel
   return problems;
 }
 
+/** What the article's Terraform (eduard93/gcp-infra, terraform/) created, as far as a forced replacement depends on it. */
+export const IRIS_SEED = {
+  subnetCidr: '10.0.0.0/24',
+  ips: { primary: '10.0.0.3', backup: '10.0.0.4', arbiter: '10.0.0.5', client: '10.0.0.6' },
+  imageProject: 'rhel-cloud',
+  image: 'rhel-9-v20231010',
+  diskSizeGb: 100,
+  diskType: 'pd-standard',
+  /** The article's firewall rules (terraform/firewall.tf) and ours that take each over: the name forces replacement. */
+  firewalls: [
+    { seed: 'allow-ssh-ingress', ours: 'allow-ssh-from-bastion', what: 'tcp:2180 from 0.0.0.0/0 to every VM' },
+    { seed: 'allow-iris-ingress', ours: 'allow-iris', what: 'the IRIS ports from the subnet (or 0.0.0.0/0 with the public VIP)' },
+    { seed: 'allow-ping', ours: 'allow-icmp', what: 'ICMP from the subnet' },
+  ],
+} as const;
+
+/**
+ * Whether the provider keeps the seed's boot image for `image` (DiskImageDiffSuppress in
+ * google/services/compute/resource_compute_disk.go at v6.50.0): the same project, or none, and the seed's image name
+ * or a family name it contains (rhel-cloud/rhel-9 and rhel-9-v20231010 both match).
+ */
+export function keepsSeedImage(image: string): boolean {
+  const match =
+    /^(?:https:\/\/www\.googleapis\.com\/compute\/[^/]+\/)?projects\/([^/]+)\/global\/images\/(?:family\/)?([^/]+)$/.exec(image) ??
+    /^(?:global\/images\/|family\/)(?:family\/)?()([^/]+)$/.exec(image) ??
+    /^([^/]+)\/([^/]+)$/.exec(image) ??
+    /^()([^/]+)$/.exec(image);
+  if (!match) return false;
+  const [, project, name] = match;
+  const sameProject = project === '' || project === IRIS_SEED.imageProject || project === 'rhel';
+  return sameProject && name !== '' && IRIS_SEED.image.includes(name);
+}
+
 /**
  * With `adoptExisting`, the settings of this config that Terraform cannot apply in place to what the seed created
- * (synth warns about each; see lib/config/adopt.ts).
+ * (synth warns about each; see lib/config/adopt.ts). Claims rest on the google provider at v6.50.0:
+ * google/services/compute/resource_compute_instance.go (boot_disk.* ForceNew, forceNewIfNetworkIPNotUpdatable),
+ * resource_compute_subnetwork.go (ip_cidr_range shrinkage), resource_compute_firewall.go (name),
+ * artifactregistry/resource_artifact_registry_repository.go (kms_key_name).
  */
 export function irisMirrorReplacements(config: Config): ForcedReplacement[] {
-  void config;
-  return [];
+  const section = config.irisMirror;
+  if (!section) return [];
+  const found: ForcedReplacement[] = [];
+  for (const role of ROLES) {
+    const vm = section.vms[role];
+    const resource = `google_compute_instance ${vm.name}`;
+    const member = role === 'primary' || role === 'backup';
+    const lost = member
+      ? 'its boot disk is deleted with it (auto_delete), and it holds the IRIS database (/data, ISC_DATA_DIRECTORY=/data/db ' +
+        'in the seed): the mirror must resynchronise the new member from the other one, and the seed has no other copy'
+      : role === 'arbiter'
+        ? 'the arbiter holds no database; the mirror has no arbiter until the new VM has started'
+        : 'the bastion holds no data; it gets a new ephemeral public address';
+    const add = (setting: string, seed: string, ours: string, keep: string) =>
+      found.push({ resource, setting, seed, ours, decide: `${lost}; to keep it, ${keep}` });
+    if (!keepsSeedImage(section.image)) {
+      add('boot_disk.initialize_params.image', `${IRIS_SEED.imageProject}/${IRIS_SEED.image}`, section.image,
+        'set irisMirror.image: rhel-cloud/rhel-9');
+    }
+    if (section.diskSizeGb !== IRIS_SEED.diskSizeGb) {
+      add('boot_disk.initialize_params.size', String(IRIS_SEED.diskSizeGb), String(section.diskSizeGb),
+        `set irisMirror.diskSizeGb: ${IRIS_SEED.diskSizeGb} (grow the disk later with gcloud compute disks resize)`);
+    }
+    if (section.diskType !== IRIS_SEED.diskType) {
+      add('boot_disk.initialize_params.type', IRIS_SEED.diskType, section.diskType, `set irisMirror.diskType: ${IRIS_SEED.diskType}`);
+    }
+    if (section.kmsKeyName) {
+      add('boot_disk.kms_key_self_link', 'Google-managed encryption', section.kmsKeyName,
+        'leave irisMirror.kmsKeyName unset while adopting (keep the CKV_GCP_38 and CKV_GCP_84 waivers), or move the ' +
+          'database to a disk encrypted with the key first');
+    }
+    if (vm.ip !== IRIS_SEED.ips[role]) {
+      add('network_interface.0.network_ip', IRIS_SEED.ips[role], vm.ip, `set irisMirror.vms.${role}.ip: ${IRIS_SEED.ips[role]}`);
+    }
+  }
+  const seedRange = parseCidr(IRIS_SEED.subnetCidr)!;
+  const ours = parseCidr(section.subnetCidr);
+  if (ours && !(ours.prefixLength <= seedRange.prefixLength && cidrContains(ours, seedRange.network))) {
+    found.push({
+      resource: `google_compute_subnetwork ${section.subnetName ?? section.networkName}`,
+      setting: 'ip_cidr_range',
+      seed: IRIS_SEED.subnetCidr,
+      ours: section.subnetCidr,
+      decide:
+        'only an expansion applies in place, and the subnet cannot be deleted while the VMs use it, so apply fails; set ' +
+        `irisMirror.subnetCidr: ${IRIS_SEED.subnetCidr} (or a range that contains it)`,
+    });
+  }
+  for (const rule of IRIS_SEED.firewalls) {
+    found.push({
+      resource: `google_compute_firewall ${rule.seed}`,
+      setting: 'name',
+      seed: rule.seed,
+      ours: `${section.networkName}-${rule.ours}`,
+      decide:
+        `nothing is lost: the seed's rule (${rule.what}, no target tags) is deleted and ours, narrower, created in the ` +
+        'same apply; connections it allowed drop for a moment (SSH from outside reaches only the bastion, from ' +
+        'irisMirror.sshSourceCidrs)',
+    });
+  }
+  if (section.kmsKeyName) {
+    found.push({
+      resource: 'google_artifact_registry_repository intersystems',
+      setting: 'kms_key_name',
+      seed: 'Google-managed encryption',
+      ours: section.kmsKeyName,
+      decide:
+        'the repository and its iris, webgateway and arbiter images are deleted; leave irisMirror.kmsKeyName unset ' +
+        'while adopting, or push the images again after apply (the VMs pull them only when their containers start)',
+    });
+  }
+  return found;
 }

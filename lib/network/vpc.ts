@@ -22,6 +22,10 @@ export interface VpcProps {
    * @default false
    */
   readonly nat?: boolean;
+  /** Cloud Router name, with `nat`. @default `<name>-router` */
+  readonly routerName?: string;
+  /** Cloud NAT name, with `nat`. @default `<name>-nat` */
+  readonly natName?: string;
 }
 
 /** A custom-mode VPC with regional subnets and, optionally, NAT egress. */
@@ -30,6 +34,8 @@ export class Vpc extends Construct {
   readonly subnets: Record<string, ComputeSubnetwork> = {};
   /** Internet egress of machines without a public address, when `nat` is on. */
   readonly nat?: ComputeRouterNat;
+  /** The Cloud Router that holds `nat`, when `nat` is on. */
+  readonly router?: ComputeRouter;
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
@@ -59,13 +65,13 @@ export class Vpc extends Construct {
     }
     if (props.nat) {
       const router = new ComputeRouter(this, 'router', {
-        name: `${props.name}-router`,
+        name: props.routerName ?? `${props.name}-router`,
         project: props.project,
         region: props.region,
         network: this.network.id,
       });
       this.nat = new ComputeRouterNat(this, 'nat', {
-        name: `${props.name}-nat`,
+        name: props.natName ?? `${props.name}-nat`,
         project: props.project,
         region: props.region,
         router: router.name,
@@ -73,6 +79,7 @@ export class Vpc extends Construct {
         sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
         logConfig: { enable: true, filter: 'ERRORS_ONLY' },
       });
+      this.router = router;
     }
   }
 }
