@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { accessLogBucketName, StateBootstrapConfig } from '../lib/config/state-bootstrap';
+import { adopt } from '../lib/stack/adopt';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 import { StateBucket } from '../lib/state/state-bucket';
 import { AccessLogBucket } from '../lib/storage/access-log-bucket';
@@ -32,6 +33,9 @@ export class StateBootstrapStack extends BlueprintStack {
       softDeleteRetentionDays: section.softDeleteRetentionDays,
       kmsKeyName: section.kmsKeyName,
     });
+    // adoptExisting: the bucket named stateBucket exists already (the IRIS article's terraform-storage made
+    // isc-mirror-demo-terraform-<project_id>); import it by the provider's documented `{{project_id}}/{{bucket}}`.
+    if (section.adoptExisting) adopt(state.bucket, `${this.projectId}/${config.stateBucket}`);
 
     this.addOutput('bucket_name', state.bucket.name, 'Bucket holding the Terraform state of every stack');
     this.addOutput('access_log_bucket', accessLogs.bucket.name, "Bucket receiving the state bucket's usage and storage logs");

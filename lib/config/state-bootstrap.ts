@@ -72,6 +72,19 @@ export function stateBootstrapProblems(section: unknown, stateBucket: unknown): 
  * (synth warns about each; see lib/config/adopt.ts).
  */
 export function stateBootstrapReplacements(config: Config): ForcedReplacement[] {
-  void config;
-  return [];
+  const section = config.stateBootstrap;
+  // The IRIS article's terraform-storage creates the bucket in its region (location = var.region), the region its
+  // stacks use; location is ForceNew (google/services/storage/resource_storage_bucket.go at v6.50.0), compared upper-case.
+  if (!section?.location || section.location.toUpperCase() === config.region.toUpperCase()) return [];
+  return [
+    {
+      resource: `google_storage_bucket ${config.stateBucket}`,
+      setting: 'location',
+      seed: config.region,
+      ours: section.location,
+      decide:
+        'the bucket holds the Terraform state of every stack and is protected by prevent_destroy, so plan stops; leave ' +
+        'stateBootstrap.location unset (or set it to the bucket\'s location), or copy the state to a new bucket first',
+    },
+  ];
 }
