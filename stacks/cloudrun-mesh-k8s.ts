@@ -1,6 +1,7 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type { CloudrunMeshConfig } from '../lib/config/cloudrun-mesh';
 import { GkeAccess } from '../lib/k8s/gke-access';
+import { adoptKubernetesObjects } from '../lib/mesh/adopt';
 import { MeshConnectorGateway } from '../lib/mesh/connector-gateway';
 import { FortioSample } from '../lib/mesh/fortio-sample';
 import { MESH_GATEWAY, namespaceAccountEmail } from '../lib/mesh/names';
@@ -27,6 +28,8 @@ export class CloudrunMeshK8sStack extends BlueprintStack {
       ...section.routes.map((r) => r.namespace),
       ...(fortio.install ? [fortio.namespace] : []),
     ]);
+    // What the seed's kubectl steps created: its namespaces (`kubectl create ns`), their Google-account objects, fortio.
+    const seedObjects: IConstruct[] = [];
     for (const name of meshNamespaces) {
       const namespace = new MeshNamespace(this, `namespace-${name}`, {
         name,
@@ -34,13 +37,15 @@ export class CloudrunMeshK8sStack extends BlueprintStack {
         istioRevision: section.istioRevision,
         googleAccount: workloadNamespaces.includes(name),
       });
+      if (workloadNamespaces.includes(name) || (fortio.install && name === fortio.namespace)) seedObjects.push(namespace);
       if (fortio.install && name === fortio.namespace) {
-        new FortioSample(this, 'fortio', {
+        const sample = new FortioSample(this, 'fortio', {
           namespace: fortio.namespace,
           image: fortio.image,
           istioRevision: section.istioRevision,
           dependsOn: [namespace.namespace],
         });
+        seedObjects.push(sample);
       }
     }
 
@@ -48,15 +53,21 @@ export class CloudrunMeshK8sStack extends BlueprintStack {
       readers: workloadNamespaces.map((name) => ({ kind: 'User' as const, name: namespaceAccountEmail(name, this.projectId) })),
     });
 
+    const except: IConstruct[] = [];
     if (gateway.install) {
       if (gateway.image === undefined) throw new Error('cloudrunMesh.gateway.image is required with install');
-      new MeshConnectorGateway(this, 'gateway', {
+      const gate = new MeshConnectorGateway(this, 'gateway', {
         image: gateway.image,
         internalAddress: gateway.internalAddress,
         external: gateway.external,
         externalSourceRanges: gateway.externalSourceRanges,
       });
+      // The seed's `kubectl apply -k manifests/`, but its DestinationRule hgate-istiod names no namespace and went to
+      // kubectl's current one: ours in istio-system is new.
+      seedObjects.push(gate);
+      except.push(gate.node.findChild('istiod-destination'));
     }
+    if (section.adoptExisting) adoptKubernetesObjects(seedObjects, except);
 
     this.addOutput(
       'gateway_addresses_command',

@@ -2,6 +2,7 @@ import { DataGoogleCloudRunV2Service } from '@cdktf/provider-google/lib/data-goo
 import { Construct } from 'constructs';
 import type { CloudrunMeshConfig } from '../lib/config/cloudrun-mesh';
 import { GkeAccess } from '../lib/k8s/gke-access';
+import { adoptKubernetesObjects } from '../lib/mesh/adopt';
 import { CloudRunMeshEntry } from '../lib/mesh/cloud-run-entry';
 import { gateUrlLabel } from '../lib/mesh/names';
 import { WeightedRoute } from '../lib/mesh/weighted-route';
@@ -28,12 +29,15 @@ export class CloudrunMeshRoutesStack extends BlueprintStack {
       });
       const urlHost = gateUrlLabel(service.urls);
       meshTargets.set(workload.name, { urlHost, namespace: workload.namespace });
-      new CloudRunMeshEntry(this, `mesh-${workload.name}`, {
+      const entry = new CloudRunMeshEntry(this, `mesh-${workload.name}`, {
         workload: workload.name,
         namespace: workload.namespace,
         urlHost,
         gatewayAddress: gateway.internalAddress,
       });
+      // The seed's sni-service-template.yaml: the objects named after the workload. Those named after the service's URL
+      // (K_SERVICE) cannot be imported, their names are read while planning (docs/blueprints/cloudrun-mesh.md).
+      if (section.adoptExisting) adoptKubernetesObjects([entry]);
     }
 
     for (const route of section.routes) {

@@ -6,6 +6,7 @@ import { serviceAccountEmail } from '../lib/iam/service-account';
 import { GkeAccess } from '../lib/k8s/gke-access';
 import { KRUN_PORTS, launcherDefaults, MESH_ENV, meshDataplaneAgent, namespaceAccountId } from '../lib/mesh/names';
 import { CloudRunService } from '../lib/run/service';
+import { adopt } from '../lib/stack/adopt';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 
 /** The XDS address of managed Cloud Service Mesh, which the gate writes into mesh-env (krun 85cf58f, FindXDSAddr). */
@@ -70,6 +71,10 @@ export class CloudrunMeshServicesStack extends BlueprintStack {
         deletionProtection: section.deletionProtection,
         preconditions: [meshEnvReady],
       });
+      // The seed's `gcloud alpha run deploy`; invoker grants are additive members (the seed's allUsers stays until removed).
+      if (section.adoptExisting) {
+        adopt(service.service, `projects/${this.projectId}/locations/${this.region}/services/${workload.name}`);
+      }
       service.allowInvoker('invoker-mesh-dataplane', `serviceAccount:${invoker}`);
       if (workload.allowUnauthenticated) service.allowInvoker('invoker-all-users', 'allUsers');
       this.addOutput(`${workload.name}_url`, service.uri, `URL of the Cloud Run service ${workload.name}`);

@@ -6,6 +6,7 @@ import { ServiceAccount } from '../lib/iam/service-account';
 import { MESH_GATEWAY, namespaceAccountId } from '../lib/mesh/names';
 import { ServerlessConnector } from '../lib/network/serverless-connector';
 import { ProjectSetup } from '../lib/project/project';
+import { adopt } from '../lib/stack/adopt';
 import { BlueprintContext, BlueprintStack } from '../lib/stack/blueprint-stack';
 
 /**
@@ -37,7 +38,7 @@ export class CloudrunMeshStack extends BlueprintStack {
     // One account per namespace, as the seed recommends: it acts as a Kubernetes user with that namespace's RBAC.
     for (const namespace of new Set(workloads.map((w) => w.namespace))) {
       const accountId = namespaceAccountId(namespace);
-      new ServiceAccount(this, accountId, {
+      const account = new ServiceAccount(this, accountId, {
         accountId,
         displayName: `Service account with access to ${namespace} k8s namespace`,
         description: 'Runs the Cloud Run services of this namespace; finds the cluster and gets mesh tokens',
@@ -45,9 +46,11 @@ export class CloudrunMeshStack extends BlueprintStack {
         // The launcher reads its cluster at start (GetCluster, krun pkg/gcp/gcp-kubeconfig.go).
         projectRoles: ['roles/container.clusterViewer'],
       });
+      // The seed's `gcloud iam service-accounts create k8s-${WORKLOAD_NAMESPACE}`; the role grant is additive.
+      if (section.adoptExisting) adopt(account.account, `projects/${this.projectId}/serviceAccounts/${account.staticEmail}`);
     }
 
-    new ServerlessConnector(this, 'connector', {
+    const serverless = new ServerlessConnector(this, 'connector', {
       name: connector.name,
       project: this.projectId,
       region: this.region,
@@ -57,6 +60,10 @@ export class CloudrunMeshStack extends BlueprintStack {
       maxInstances: connector.maxInstances,
       machineType: connector.machineType,
     });
+    // The connector the seed creates in the console (its name, serverlesscon, is the --vpc-connector of the deploy).
+    if (section.adoptExisting) {
+      adopt(serverless.connector, `projects/${this.projectId}/locations/${this.region}/connectors/${connector.name}`);
+    }
 
     if (gateway.install) {
       // The internal-hgate load balancer takes this address, so every WorkloadEntry can name it before it exists.

@@ -235,11 +235,31 @@ export function cloudrunMeshProblems(section: unknown): CrossFieldProblem[] {
   return problems;
 }
 
+/** The console's default scaling for a new connector, which the seed's serverlesscon has unless changed there. */
+const CONSOLE_CONNECTOR_MAX_INSTANCES = 10;
+
 /**
  * With `adoptExisting`, the settings of this config that Terraform cannot apply in place to what the seed created
- * (synth warns about each; see lib/config/adopt.ts).
+ * (synth warns about each; see lib/config/adopt.ts). Only the connector's scaling can be told from config: fewer
+ * instances than it has force a new connector (google/services/vpcaccess/resource_vpc_access_connector.go at v6.50.0,
+ * CustomizeDiff ForceNewIfChange isInstanceShrinkage; minInstances is never below the console's 2 here). Its network
+ * and /28 (ForceNew) were the seed user's choice in the console, so the page says how to read them. The service
+ * account, the Cloud Run service (only name, location and project are ForceNew) and the Kubernetes objects (the seed's
+ * names and selectors) change in place.
  */
 export function cloudrunMeshReplacements(config: Config): ForcedReplacement[] {
-  void config;
-  return [];
+  const connector = config.cloudrunMesh?.connector;
+  if (!connector || connector.maxInstances >= CONSOLE_CONNECTOR_MAX_INSTANCES) return [];
+  return [
+    {
+      resource: `google_vpc_access_connector ${connector.name}`,
+      setting: 'max_instances',
+      seed: `${CONSOLE_CONNECTOR_MAX_INSTANCES} (the console's default)`,
+      ours: String(connector.maxInstances),
+      decide:
+        'a connector only grows in place; a new one takes minutes, in which the Cloud Run services reach nothing in ' +
+        `the cluster. Set cloudrunMesh.connector.maxInstances to ${CONSOLE_CONNECTOR_MAX_INSTANCES} (or what the console ` +
+        'shows for serverlesscon) to keep it',
+    },
+  ];
 }
