@@ -105,6 +105,7 @@ export function gkePlaygroundReplacements(config: Config): ForcedReplacement[] {
         'delete while its state says so. Decide first: keep it (another clusterName here, adoptExisting: false, and ' +
         `no createProject since the project exists) and move workloads over, or move them off, delete it (gcloud ` +
         `container clusters delete ${clusterName} --zone ${zone} --project ${project}) and set adoptExisting: false ` +
+        'without createProject, which would fail with 409 on the existing project ' +
         '(docs/blueprints/gke-playground.md, "Adopt what the seed created")',
     },
     {

@@ -1,7 +1,7 @@
 import { parse, stringify } from 'yaml';
 import * as fs from 'node:fs';
 import { parseConfig } from '../../lib/config/load';
-import { importsOf, seedNamesConfig } from '../support/adopt';
+import { adoptionSection, importsOf, seedNamesConfig } from '../support/adopt';
 import { buildApp, EXAMPLE_CONFIG, exampleConfig } from '../support/app';
 
 /** The example config with the page's seed-names sections merged in, as YAML text for the loader's warnings. */
@@ -39,6 +39,12 @@ describe('gke-playground adopts what the seed created', () => {
     expect(types.sort()).toEqual(['google_container_cluster', 'google_project_service', 'google_project_service']);
   });
 
+  test('the page tells both ways out of the replacement to drop createProject (the project exists)', () => {
+    const ways = adoptionSection('gke-playground').match(/^- \*\*(Keep|Give it up)[\s\S]*?(?=^- \*\*|^$)/gm) ?? [];
+    expect(ways).toHaveLength(2);
+    for (const way of ways) expect(way).toMatch(/no `createProject`|remove `createProject`/);
+  });
+
   test('adoptExisting off (config/example.yaml as is): no import block', () => {
     expect(buildApp(exampleConfig()).json('gke-playground').import).toBeUndefined();
   });
@@ -57,6 +63,8 @@ describe('gke-playground adopts what the seed created', () => {
       expect(warnings[i]).toContain(`gkePlayground.adoptExisting: google_container_cluster cluster-1: ${setting} is `),
     );
     expect(warnings[0]).toMatch(/deleted with every workload.*deletion_protection = true.*gcloud container clusters delete cluster-1 --zone us-central1-a --project kube-playground-1/);
+    // Both ways out leave the project, so neither may keep createProject (google_project would 409 on create).
+    expect(warnings[0]).toMatch(/no createProject since the project exists.*set adoptExisting: false without createProject/);
     const off = parseConfig(seedConfigText({ adoptExisting: false })).warnings;
     expect(off.filter((w) => w.includes('adoptExisting'))).toEqual([]);
   });
