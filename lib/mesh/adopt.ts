@@ -66,8 +66,15 @@ export function adoptKubernetesObjects(scopes: readonly IConstruct[], except: re
     if (excluded.has(node)) continue;
     if (node instanceof ValidatedManifest) {
       const id = manifestImportId(node);
-      if (id) adopt(node.manifest, id);
-      else unnamed.push(node.node.path);
+      if (id) {
+        adopt(node.manifest, id);
+        // The provider applies server-side as field manager "Terraform" without force (manifest/provider/plan.go,
+        // getFieldManagerConfig; apply.go, Patch ApplyPatchType). The seed's `kubectl apply` left every field it set
+        // owned by kubectl-client-side-apply, so any value we change (an atomic list: the Gateway's servers, the
+        // VirtualService's http route) fails the apply with a field manager conflict. Forcing hands those fields to
+        // Terraform; fields only the seed set stay on the object.
+        node.manifest.putFieldManager({ forceConflicts: true });
+      } else unnamed.push(node.node.path);
     } else if (node instanceof TerraformResource && node.terraformResourceType !== 'kubernetes_manifest') {
       const type = node.terraformResourceType;
       if (!NAMESPACED.has(type) && !CLUSTER_SCOPED.has(type)) continue;

@@ -67,6 +67,20 @@ describe('cloudrun-mesh adopts what the seed created', () => {
     });
   });
 
+  test('adopted manifests force field manager conflicts (kubectl owns what the seed applied); the others do not', () => {
+    for (const stack of ['cloudrun-mesh-k8s', 'cloudrun-mesh-routes']) {
+      const manifests = app.json(stack).resource!.kubernetes_manifest;
+      const adopted = new Set(Object.keys(imports[stack]).filter((to) => to.startsWith('kubernetes_manifest.')));
+      expect(adopted.size).toBeGreaterThan(0);
+      for (const [name, manifest] of Object.entries(manifests)) {
+        const forced = adopted.has(`kubernetes_manifest.${name}`) ? { force_conflicts: true } : undefined;
+        expect([name, manifest.field_manager]).toEqual([name, forced]);
+      }
+    }
+    const example = buildApp(exampleConfig()).json('cloudrun-mesh-k8s').resource!.kubernetes_manifest;
+    for (const manifest of Object.values(example)) expect(manifest.field_manager).toBeUndefined();
+  });
+
   test('every import id is known when Terraform plans', () => {
     for (const id of STACKS.flatMap((stack) => Object.values(imports[stack]))) expect(id).not.toContain('${');
   });
