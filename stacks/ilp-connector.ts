@@ -98,6 +98,15 @@ export class IlpConnectorStack extends BlueprintStack {
       // below the live one forces replacement (CustomizeDiff ForceNewIfChange disk_size, IsDiskShrinkage), and the
       // provider's docs for disk_autoresize ask for ignore_changes on disk_size.
       sql.instance.lifecycle = { ignoreChanges: ['settings[0].disk_size'] };
+      // The seed's instance has a private IP in `default`. Named by the network's id, the new VPC's network is unknown
+      // when Terraform plans (created in the same apply), and privateNetworkCustomizeDiff reads an unknown as "": old
+      // `default`, new "" looks like a removal and forces replacement (ResourceDiff.GetChange of a NewComputed value,
+      // terraform-plugin-sdk v2.37.0). The id spelled out is known at plan, so the move is planned in place.
+      // depends_on already waits for private services access, and so for the network.
+      sql.instance.addOverride(
+        'settings.ip_configuration.private_network',
+        `projects/${project}/global/networks/${section.network.name}`,
+      );
     }
 
     if (clusterConfig.workloadIdentity) {

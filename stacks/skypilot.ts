@@ -81,6 +81,14 @@ export class SkypilotStack extends BlueprintStack {
       // one forces replacement (CustomizeDiff ForceNewIfChange disk_size, IsDiskShrinkage); the provider's docs for
       // disk_autoresize ask for ignore_changes on disk_size.
       sql.instance.lifecycle = { ignoreChanges: ['settings[0].disk_size'] };
+      // If the console gave the instance a private IP (in `default`, say), the new VPC's network named by its id is
+      // unknown when Terraform plans, and privateNetworkCustomizeDiff reads an unknown as "": a private network
+      // "removed", which forces replacement (ResourceDiff.GetChange of a NewComputed value, terraform-plugin-sdk
+      // v2.37.0). The id spelled out is known at plan; depends_on already waits for private services access.
+      sql.instance.addOverride(
+        'settings.ip_configuration.private_network',
+        `projects/${project}/global/networks/${section.network.name}`,
+      );
     }
 
     if (clusterConfig.workloadIdentity) {

@@ -286,11 +286,15 @@ export function ilpConnectorReplacements(config: Config): ForcedReplacement[] {
       setting: 'region',
       seed: SEED.region,
       ours: config.region,
+      // The seed's steps say us-west1, but the page invites another region for who created the instances elsewhere:
+      // config cannot tell which, so the warning says how to check before it says what is lost.
       decide:
-        `a new instance starts empty: the connector's accounts, routes and settlements in database ${database.name} ` +
-        'stay in the old one (and the deletion protection the import sets stops apply at the destroy). Set region to ' +
-        `the instance's region (gcloud sql instances describe ${database.instanceName} --format='value(region)'), ` +
-        'or export the database first (gcloud sql export sql) and import it into the new instance',
+        `check with gcloud sql instances describe ${database.instanceName} --format='value(region)': if it prints ` +
+        `${config.region} (gcloud was given another --region than the seed's), nothing is replaced and this warning ` +
+        `does not apply. Otherwise a new instance starts empty: the connector's accounts, routes and settlements in ` +
+        `database ${database.name} stay in the old one (and the deletion protection the import sets stops apply at ` +
+        "the destroy). Set region to the instance's region, or export the database first (gcloud sql export sql) and " +
+        'import it into the new instance',
     });
   }
   const name = redis.instanceName;

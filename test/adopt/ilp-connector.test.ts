@@ -26,6 +26,9 @@ function adoptionWarnings(overrides: Record<string, unknown>): string[] {
 }
 
 const seedSection = SEED.ilpConnector;
+/** settings.ip_configuration.private_network of a synthesized google_sql_database_instance. */
+const privateNetworkOf = (instance: Record<string, unknown>) =>
+  (instance.settings as { ip_configuration: { private_network: string } }).ip_configuration.private_network;
 const withRedis = (redis: Record<string, unknown>) => ({
   ...SEED,
   ilpConnector: { ...seedSection, redis: { ...(seedSection.redis as object), ...redis } },
@@ -67,10 +70,25 @@ describe('ilp-connector adopts what the seed created', () => {
     expect(instance.lifecycle).toEqual({ ignore_changes: ['settings[0].disk_size'] });
   });
 
+  // privateNetworkCustomizeDiff (google/services/sql/resource_sql_database_instance.go, v6.50.0) forces replacement
+  // when the old private_network is set and the new one reads "", which is how ResourceDiff.GetChange reads a value
+  // unknown at plan (terraform-plugin-sdk v2.37.0). The seed's instance is in `default`: the new VPC must be named
+  // by a value known at plan, not by the id of the network this apply creates.
+  test("the adopted instance's private network is known at plan, so its move from default is in place", () => {
+    const instance = built.json('ilp-connector').resource!.google_sql_database_instance.database;
+    expect(privateNetworkOf(instance)).toBe(`projects/${PROJECT}/global/networks/ilp-connector`);
+    expect(instance.depends_on).toContain('google_service_networking_connection.private-services');
+    const network = built.json('ilp-connector').resource!.google_compute_network.network;
+    expect(network.name).toBe('ilp-connector');
+    expect(network.project).toBe(PROJECT);
+  });
+
   test('with adoptExisting off (config/example.yaml as is) no stack has an import block', () => {
     const example = buildApp(exampleConfig());
     for (const stack of ['ilp-connector', 'ilp-connector-app']) expect(example.json(stack).import).toBeUndefined();
     expect(example.json('ilp-connector').resource!.google_sql_database_instance.database.lifecycle).toBeUndefined();
+    const instance = example.json('ilp-connector').resource!.google_sql_database_instance.database;
+    expect(privateNetworkOf(instance)).toBe('${google_compute_network.network.id}');
   });
 });
 
@@ -115,6 +133,11 @@ describe('ilp-connector forced replacements (synth warnings)', () => {
         /region is us-west1 as the seed created it and us-central1 here.*accounts, routes and settlements in database connector.*Set region/,
       ),
     ]);
+    // Whoever created the instance in us-central1 (the page allows it) is told how to see that nothing is replaced.
+    expect(adoptionWarnings(elsewhere).find(region)).toContain(
+      "check with gcloud sql instances describe connector --format='value(region)': if it prints us-central1 (gcloud " +
+        "was given another --region than the seed's), nothing is replaced and this warning does not apply. Otherwise",
+    );
     expect(adoptionWarnings(SEED).filter(region)).toEqual([]);
   });
 

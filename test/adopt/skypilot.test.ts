@@ -83,6 +83,19 @@ describe('skypilot adoptExisting', () => {
     expect(lifecycleOf(false)).toBeUndefined();
   });
 
+  // privateNetworkCustomizeDiff (resource_sql_database_instance.go, google provider v6.50.0) forces replacement when
+  // the old private_network is set and the new one reads "", as ResourceDiff.GetChange reads a value unknown at plan
+  // (terraform-plugin-sdk v2.37.0): a console instance with a private IP must see the new VPC as a known value.
+  test("the adopted instance's private network is known at plan; without adoption it is the network's id", () => {
+    const networkOf = (adoptExisting: boolean) => {
+      const instance = onlyResource(buildApp(seedConfig({ adoptExisting })).json('skypilot'), 'google_sql_database_instance');
+      return (instance.settings as { ip_configuration: { private_network: string } }).ip_configuration.private_network;
+    };
+    expect(networkOf(true)).toBe(`projects/${PROJECT}/global/networks/skypilot`);
+    expect(networkOf(false)).toBe('${google_compute_network.network.id}');
+    expect(onlyResource(buildApp(seedConfig()).json('skypilot'), 'google_compute_network').name).toBe('skypilot');
+  });
+
   test('with adoptExisting off (config/example.yaml as is) neither stack has an import block', () => {
     const config = exampleConfig();
     expect(config.skypilot.adoptExisting).toBe(false);
