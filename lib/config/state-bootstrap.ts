@@ -82,9 +82,12 @@ export function stateBootstrapReplacements(config: Config): ForcedReplacement[] 
       setting: 'location',
       seed: config.region,
       ours: section.location,
+      // The article's REGION is the reader's choice: config cannot tell where the bucket is, so say how to check.
       decide:
-        'the bucket holds the Terraform state of every stack and is protected by prevent_destroy, so plan stops; leave ' +
-        'stateBootstrap.location unset (or set it to the bucket\'s location), or copy the state to a new bucket first',
+        `check with gcloud storage buckets describe gs://${config.stateBucket} --format='value(location)': if it ` +
+        `prints ${section.location.toUpperCase()}, nothing is replaced and this warning does not apply. Otherwise the ` +
+        'bucket holds the Terraform state of every stack and is protected by prevent_destroy, so plan stops; leave ' +
+        "stateBootstrap.location unset (or set it to the bucket's location), or copy the state to a new bucket first",
     },
   ];
 }

@@ -32,5 +32,10 @@ describe('state-bootstrap adoptExisting', () => {
     expect(warning).toMatch(
       /^stateBootstrap\.adoptExisting: google_storage_bucket isc-mirror-demo-terraform-example-project-123: location is us-central1 as the seed created it and EU here, .*prevent_destroy.*leave stateBootstrap\.location unset/,
     );
+    // The article's REGION is the reader's: a bucket that is in EU already is not replaced, and the warning says so.
+    expect(warning).toContain(
+      "check with gcloud storage buckets describe gs://isc-mirror-demo-terraform-example-project-123 --format='value(location)': " +
+        'if it prints EU, nothing is replaced and this warning does not apply. Otherwise',
+    );
   });
 });
