@@ -94,10 +94,6 @@ export class IlpConnectorStack extends BlueprintStack {
       adopt(key.keyRing, keyRing);
       adopt(key.key, `${keyRing}/cryptoKeys/${kms.key}`);
       adopt(account.account, `projects/${project}/serviceAccounts/${names.serviceAccountEmail}`);
-      // gcloud turned on storage autoresize, so the seed's disk may have grown past database.diskSizeGb: a disk_size
-      // below the live one forces replacement (CustomizeDiff ForceNewIfChange disk_size, IsDiskShrinkage), and the
-      // provider's docs for disk_autoresize ask for ignore_changes on disk_size.
-      sql.instance.lifecycle = { ignoreChanges: ['settings[0].disk_size'] };
       // The seed's instance has a private IP in `default`. Named by the network's id, the new VPC's network is unknown
       // when Terraform plans (created in the same apply), and privateNetworkCustomizeDiff reads an unknown as "": old
       // `default`, new "" looks like a removal and forces replacement (ResourceDiff.GetChange of a NewComputed value,

@@ -77,10 +77,6 @@ export class SkypilotStack extends BlueprintStack {
       adopt(sql.instance, `projects/${project}/instances/${instance}`);
       adopt(skypilotDatabase, `projects/${project}/instances/${instance}/databases/${database.name}`);
       adopt(user, `${project}/${instance}/${iamMode ? names.iamDatabaseUser : names.databaseUser}`);
-      // The console gave the seed's disk its own size (and autoresize may have grown it): a disk_size below the live
-      // one forces replacement (CustomizeDiff ForceNewIfChange disk_size, IsDiskShrinkage); the provider's docs for
-      // disk_autoresize ask for ignore_changes on disk_size.
-      sql.instance.lifecycle = { ignoreChanges: ['settings[0].disk_size'] };
       // If the console gave the instance a private IP (in `default`, say), the new VPC's network named by its id is
       // unknown when Terraform plans, and privateNetworkCustomizeDiff reads an unknown as "": a private network
       // "removed", which forces replacement (ResourceDiff.GetChange of a NewComputed value, terraform-plugin-sdk

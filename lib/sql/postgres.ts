@@ -19,7 +19,11 @@ export interface PostgresInstanceProps {
   readonly tier?: string;
   /** REGIONAL adds a standby in another zone. @default ZONAL */
   readonly availability?: 'ZONAL' | 'REGIONAL';
-  /** @default 10 */
+  /**
+   * Size at creation. Storage autoresize grows it afterwards, and Terraform ignores later changes of this value: a
+   * size below the grown disk would replace the instance (resize a live instance with gcloud or the console).
+   * @default 10
+   */
   readonly diskSizeGb?: number;
   /** Id of the VPC; the instance gets a private address there and no public one (CKV_GCP_60). */
   readonly privateNetwork: string;
@@ -128,6 +132,9 @@ export class PostgresInstance extends Construct {
         insightsConfig: { queryInsightsEnabled: true },
       },
       dependsOn: [props.privateServicesAccess],
+      // With autoresize on, a configured size below the grown disk forces a new instance (the provider's CustomizeDiff
+      // ForceNewIfChange on settings.0.disk_size, IsDiskShrinkage; its docs for disk_autoresize ask for this).
+      lifecycle: { ignoreChanges: ['settings[0].disk_size'] },
     });
   }
 
