@@ -28,6 +28,13 @@ const EXTERNAL = ['@cdktf/hcl-tools', '@cdktf/hcl2json', '@kubernetes-models/ist
 /** Where lib/k8s/istio.ts finds the precompiled Istio validators and their compiler, relative to the bundle. */
 const ISTIO_VALIDATORS = { module: './istio-validators.js', compiler: '../scripts/istio-validators.js' };
 
+/**
+ * The bundle is a function of node's module variables and its call: node runs it as any file, and
+ * scripts/run-bundle.js compiles the function alone (the same text without CALL_SUFFIX) with its code cache.
+ */
+const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
+const WRAPPER_END = '}).call(this, exports, require, module, __filename, __dirname);';
+
 /** Files esbuild reads without listing them as inputs, or that change what installed files contain. */
 const KEY_FILES = ['tsconfig.json', 'node_modules/.package-lock.json', __filename];
 
@@ -50,6 +57,8 @@ function buildOptions(entry, bundle) {
     minifySyntax: true,
     external: EXTERNAL,
     define: { ISTIO_VALIDATORS: JSON.stringify(ISTIO_VALIDATORS) },
+    banner: { js: WRAPPER_START },
+    footer: { js: WRAPPER_END },
     logLevel: 'warning',
     metafile: true,
   };

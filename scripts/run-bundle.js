@@ -25,17 +25,53 @@ const DEBUG = process.env.SYNTH_CODE_CACHE_DEBUG === '1';
 /** A run that ends with this much more bytecode than the run that wrote the cache writes it again. */
 const GROWTH_TO_REWRITE = 1.1;
 
-/** The bundle's text and what identifies this version of it (a rebuild renames a new file into place). */
-function readBundle() {
-  const fd = fs.openSync(BUNDLE, 'r');
-  try {
-    const { ino, size, mtimeMs } = fs.fstatSync(fd);
-    const bytes = fs.readFileSync(fd);
-    // esbuild writes ASCII (charset: 'ascii'), which decodes as Latin-1 in a fifth of the time of UTF-8.
-    return { source: bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'), identity: { ino, size, mtimeMs } };
-  } finally {
-    fs.closeSync(fd);
+/**
+ * scripts/build.js writes the bundle as a function and its call, `(function (exports, require, ...) {...})` then
+ * CALL_SUFFIX, which node runs like any file. Here the call is cut off (a slice, not a copy) and the function is
+ * compiled as it is; a bundle without it is wrapped by Module.wrap, which V8 then copies into one 7 MB string.
+ */
+const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
+const CALL_SUFFIX = '.call(this, exports, require, module, __filename, __dirname);\n';
+
+/**
+ * One buffer for the bundle's bytes and then the cache's: memory the process has not touched yet costs a page fault
+ * per 4 KiB, which on a small VM is most of what reading megabytes costs.
+ */
+let scratch = Buffer.alloc(0);
+
+/** The first `size` bytes of the file open as `fd`, in the scratch buffer (valid until the next read). */
+function readWhole(fd, size) {
+  let read = 0;
+  while (read < size) {
+    const n = fs.readSync(fd, scratch, read, size - read, read);
+    if (n === 0) break;
+    read += n;
   }
+  return scratch.subarray(0, read);
+}
+
+/** Opens the bundle and the cache file (if any), and sizes the scratch buffer for the larger. */
+function openFiles() {
+  const bundleFd = fs.openSync(BUNDLE, 'r');
+  let cacheFd;
+  try {
+    cacheFd = fs.openSync(CACHE, 'r');
+  } catch {
+    // No cache yet (or not readable): compiled without one, and written at exit.
+  }
+  const bundleStat = fs.fstatSync(bundleFd);
+  const cacheSize = cacheFd === undefined ? 0 : fs.fstatSync(cacheFd).size;
+  scratch = Buffer.allocUnsafe(Math.max(bundleStat.size, cacheSize));
+  return { bundleFd, bundleStat, cacheFd, cacheSize };
+}
+
+/** The code to compile and what identifies this version of the bundle (a rebuild renames a new file into place). */
+function readBundle(fd, { ino, size, mtimeMs }) {
+  const bytes = readWhole(fd, size);
+  // esbuild writes ASCII (charset: 'ascii'): as Latin-1 it decodes by a plain copy.
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+  const wrapped = source.startsWith(WRAPPER_START) && source.endsWith(CALL_SUFFIX);
+  return { code: wrapped ? source.slice(0, -CALL_SUFFIX.length) : Module.wrap(source), identity: { ino, size, mtimeMs } };
 }
 
 /** What a cache must have been made for: this bundle, this Node on this machine. */
@@ -46,12 +82,13 @@ function cacheFor(identity) {
 const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 /** The cached bytes if the file is a whole cache for `expected`; otherwise why not. */
-function readCache(expected) {
+function readCache(fd, size, expected) {
+  if (fd === undefined) return { state: 'missing' };
   let file;
   try {
-    file = fs.readFileSync(CACHE);
+    file = readWhole(fd, size);
   } catch {
-    return { state: 'missing' };
+    return { state: 'unreadable' };
   }
   const newline = file.indexOf(0x0a);
   let header;
@@ -78,12 +115,16 @@ function writeCache(expected, data, bytecode) {
   }
 }
 
-const { source, identity } = readBundle();
+const files = openFiles();
+const { code, identity } = readBundle(files.bundleFd, files.bundleStat);
 const expected = cacheFor(identity);
-const cache = readCache(expected);
-// Node's own wrapper, so the bundle sees exports, require, module, __filename and __dirname as `node <bundle>` gives.
-const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData: cache.data });
+const cache = readCache(files.cacheFd, files.cacheSize, expected);
+for (const fd of [files.bundleFd, files.cacheFd]) if (fd !== undefined) fs.closeSync(fd);
+// A function of exports, require, module, __filename and __dirname, called below as node's own loader would.
+const script = new vm.Script(code, { filename: BUNDLE, cachedData: cache.data });
 if (cache.data && script.cachedDataRejected) cache.state = 'rejected by V8';
+cache.data = undefined;
+scratch = undefined;
 
 process.on('exit', () => {
   // How much bytecode this run needed: a cache made by a smaller run (a state-only config, a config error) is

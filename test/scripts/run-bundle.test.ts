@@ -50,40 +50,52 @@ describe('a small stand-in bundle', () => {
     fs.copyFileSync(LAUNCHER, launcher);
     bundle = path.join(dir, '.build', 'main.js');
     cacheFile = `${bundle}.v8-cache`;
+    writeStandIn(WRAPPED);
+  });
+
+  /** What scripts/build.js puts around the bundle: a function of node's module variables, and its call. */
+  const WRAPPED = {
+    start: '(function (exports, require, module, __filename, __dirname) {\n',
+    end: '\n}).call(this, exports, require, module, __filename, __dirname);\n',
+  };
+
+  function writeStandIn(wrapper: { start: string; end: string }) {
     // A thousand functions: `all` compiles each of them, `one` only the first, so `all` needs far more code.
     const functions = Array.from({ length: 1000 }, (_, i) => `function f${i}(x) { return [x, ${i}].map((v) => v * 2).reduce((a, b) => a + b, 0); }`);
-    fs.writeFileSync(
-      bundle,
-      [
-        ...functions,
-        `const fns = [${functions.map((_, i) => `f${i}`).join(', ')}];`,
-        'const [which, exitCode] = process.argv.slice(2);',
-        "if (which === 'throw') throw new Error('boom');",
-        "let sum = 0; for (let i = 0; i < (which === 'all' ? fns.length : 1); i++) sum += fns[i](i);",
-        'console.log(JSON.stringify({ sum, argv1: process.argv[1], __filename, __dirname, exports: module.exports === exports }));',
-        "console.log(require.resolve('./main.js'));",
-        "console.error('to stderr');",
-        'process.exitCode = Number(exitCode);',
-      ].join('\n'),
-    );
-  });
+    const body = [
+      '"use strict";',
+      ...functions,
+      `const fns = [${functions.map((_, i) => `f${i}`).join(', ')}];`,
+      'const [which, exitCode] = process.argv.slice(2);',
+      "if (which === 'throw') throw new Error('boom');",
+      "let sum = 0; for (let i = 0; i < (which === 'all' ? fns.length : 1); i++) sum += fns[i](i);",
+      'console.log(JSON.stringify({ sum, argv1: process.argv[1], __filename, __dirname, exports: module.exports === exports, this: this === exports }));',
+      "console.log(require.resolve('./main.js'));",
+      "console.error('to stderr');",
+      'process.exitCode = Number(exitCode);',
+    ].join('\n');
+    fs.writeFileSync(bundle, `${wrapper.start}${body}${wrapper.end}`);
+  }
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('runs as `node .build/main.js` does: arguments, module variables, require, output and exit code', () => {
-    const plain = node([bundle, 'all', '3']);
-    expect(plain).toEqual({
-      code: 3,
-      stdout:
-        `${JSON.stringify({ sum: 1998000, argv1: bundle, __filename: bundle, __dirname: path.dirname(bundle), exports: true })}\n` +
-        `${bundle}\n`,
-      stderr: 'to stderr\n',
-    });
-    expect(node([launcher, 'all', '3'])).toEqual(plain);
-    // An uncaught error: exit code 1 and the error on stderr, as from node (the stack has the launcher's frames too).
-    const thrown = node([launcher, 'throw']);
-    expect(thrown.code).toBe(1);
-    expect(thrown.stderr).toMatch(new RegExp(`^${bundle}:\\d+\\n.*\\n *\\^\\n\\nError: boom\\n    at `));
+  test.each([
+    ['as scripts/build.js writes it', WRAPPED],
+    ['without the function around it (wrapped as node does)', { start: '', end: '\n' }],
+  ])('runs as `node .build/main.js` does, %s: arguments, module variables, require, output, exit code', (_name, wrapper) => {
+    writeStandIn(wrapper);
+    try {
+      const plain = node([bundle, 'all', '3']);
+      const variables = { sum: 1998000, argv1: bundle, __filename: bundle, __dirname: path.dirname(bundle), exports: true, this: true };
+      expect(plain).toEqual({ code: 3, stdout: `${JSON.stringify(variables)}\n${bundle}\n`, stderr: 'to stderr\n' });
+      expect(node([launcher, 'all', '3'])).toEqual(plain);
+      // An uncaught error: exit code 1 and the error on stderr, as from node (the stack has the launcher's frames too).
+      const thrown = node([launcher, 'throw']);
+      expect(thrown.code).toBe(1);
+      expect(thrown.stderr).toMatch(new RegExp(`^${bundle}:\\d+\\n.*\\n *\\^\\n\\nError: boom\\n    at `));
+    } finally {
+      writeStandIn(WRAPPED);
+    }
   });
 
   test('the cache is written on the first run, used by the next, and written again by a run that needs more code', () => {
@@ -178,6 +190,11 @@ test(
         const run = node([script, '--config', stateOnly], { CDKTF_OUTDIR: outdir, SYNTH_CODE_CACHE: cacheFile, ...env });
         return { ...run, stdout: run.stdout.split(path.relative(ROOT, outdir)).join('<outdir>') };
       };
+
+      // Built as the launcher compiles it fastest: a function, then its call.
+      const bundleText = fs.readFileSync(path.join(ROOT, '.build', 'main.js'), 'latin1');
+      expect(bundleText.startsWith('(function (exports, require, module, __filename, __dirname) {\n"use strict";')).toBe(true);
+      expect(bundleText.endsWith('\n}).call(this, exports, require, module, __filename, __dirname);\n')).toBe(true);
 
       const plain = synth(path.join(ROOT, '.build', 'main.js'), 'plain');
       expect(plain).toMatchObject({ code: 0, stderr: '' });
