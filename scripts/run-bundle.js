@@ -10,6 +10,12 @@
  * first line records which bundle it is for and a hash of the cached bytes: release builds of V8 do not checksum code
  * caches, and corrupt bytes must cost a rewrite, not a crash. SYNTH_CODE_CACHE_DEBUG=1 prints what became of the
  * cache on stderr when the process exits.
+ *
+ * npm run synth starts it with two V8 flags for a process that lives about a second: --max-semi-space-size=4 keeps
+ * the young generation small, so it reuses the same pages instead of faulting in new ones (a third fewer page faults,
+ * 130 -> 95 MB peak), and --no-opt skips TurboFan, whose background compiles do not pay off before the process ends
+ * (a fifth less CPU). On this 2-core VM: full synth of config/example.yaml about 8% less wall time. V8 rejects a
+ * cache made under other flags, so running this script without them writes the cache anew (and back again).
  */
 const { isAscii } = require('node:buffer');
 const crypto = require('node:crypto');
