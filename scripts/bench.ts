@@ -91,7 +91,6 @@ function bench({ runs, config }: Options): string {
   let stacks = 0;
   try {
     for (let i = 0; i < runs; i++) {
-      naiveSeconds.push(naiveProviderRequire());
       const started = process.hrtime.bigint();
       const result = spawnSync(process.execPath, ['--require', path.join(__dirname, 'rss-probe.js'), ...nodeArgs.slice(1)], {
         cwd: ROOT,
@@ -111,6 +110,8 @@ function bench({ runs, config }: Options): string {
       if (i === 0) stacks = synthesizedStacks(outdir);
       const rssKb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(result.stderr)?.[1]);
       samples.push({ seconds, rssMb: rssKb / 1024 });
+      // After the synth, so that a config that fails does so before the first few seconds of naive require.
+      naiveSeconds.push(naiveProviderRequire());
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
