@@ -22,7 +22,7 @@ const PAGE_STACKS: Record<string, readonly string[]> = {
   'ilp-connector': ['ilp-connector', 'ilp-connector-app'],
   'cloudrun-mesh': ['cloudrun-mesh', 'cloudrun-mesh-k8s', 'cloudrun-mesh-services', 'cloudrun-mesh-routes'],
 };
-const SECTIONS = ['Architecture', 'Cost', 'Prerequisites', 'Deploy', 'Verify', 'Resources'];
+const SECTIONS = ['Architecture', 'Cost', 'Prerequisites', 'Deploy', 'Verify', 'Resources', 'Adopt what the seed created'];
 const pageFile = (page: string) => path.join(ROOT, 'docs', 'blueprints', `${page}.md`);
 
 /** The text of a level-2 section, up to the next one; undefined when the page has none of that title. */
