@@ -41,7 +41,7 @@ const debug = { SYNTH_CODE_CACHE_DEBUG: '1' };
 const cacheLine = (cacheFile: string, state: string) => `code cache ${cacheFile}: ${state}\n`;
 
 /** The cache file's header line, after checking that it covers exactly the bytes that follow it. */
-function wholeCacheHeader(cacheFile: string): { for: { bundle: { ino: number } }; sha256: string; bytecode: number } {
+function wholeCacheHeader(cacheFile: string): { for: { file: { ino: number } }; sha256: string; bytecode: number } {
   const file = fs.readFileSync(cacheFile);
   const newline = file.indexOf(0x0a);
   const header = JSON.parse(file.subarray(0, newline).toString('utf8'));
@@ -172,6 +172,7 @@ describe('scripts/run-bundle.js on a small stand-in bundle (a copy of it runs th
     bundle = path.join(dir, '.build', 'main.js');
     cacheFile = `${bundle}.v8-cache`;
     writeStandIn(WRAPPED);
+    fs.writeFileSync(path.join(dir, '.build', 'beside.js'), 'exports.answer = (() => 42)();\n');
   });
 
   /** What scripts/build.js puts around the bundle: a function of node's module variables, and its call. */
@@ -189,6 +190,7 @@ describe('scripts/run-bundle.js on a small stand-in bundle (a copy of it runs th
       `const fns = [${functions.map((_, i) => `f${i}`).join(', ')}];`,
       'const [which, exitCode] = process.argv.slice(2);',
       "if (which === 'throw') throw new Error('boom');",
+      "if (which === 'beside') console.log(require('./beside.js').answer);",
       "let sum = 0; for (let i = 0; i < (which === 'all' ? fns.length : 1); i++) sum += fns[i](i);",
       'console.log(JSON.stringify({ sum, argv1: process.argv[1], __filename, __dirname, exports: module.exports === exports, this: this === exports }));',
       "console.log(require.resolve('./main.js'));",
@@ -238,6 +240,19 @@ describe('scripts/run-bundle.js on a small stand-in bundle (a copy of it runs th
     expect({ ino: after.ino, mtimeMs: after.mtimeMs }).toEqual({ ino: written.ino, mtimeMs: written.mtimeMs });
   });
 
+  test('a file beside the bundle that it requires gets a cache of its own, beside the bundle\'s', () => {
+    const caches = path.join(dir, 'beside-caches');
+    fs.mkdirSync(caches);
+    const env = { ...debug, SYNTH_CODE_CACHE: path.join(caches, 'main.js.v8-cache') };
+    const lines = (state: string) =>
+      `to stderr\n${cacheLine(path.join(caches, 'main.js.v8-cache'), state)}${cacheLine(path.join(caches, 'beside.js.v8-cache'), state)}`;
+    const plain = node([bundle, 'beside', '0']);
+    expect(plain.stdout).toMatch(/^42\n/);
+    expect(node([launcher, 'beside', '0'], env)).toEqual({ ...plain, stderr: lines('missing, written') });
+    wholeCacheHeader(path.join(caches, 'beside.js.v8-cache'));
+    expect(node([launcher, 'beside', '0'], env)).toEqual({ ...plain, stderr: lines('accepted') });
+  });
+
   describe('a cache that does not fit is replaced, and the run does not fail', () => {
     let good: Buffer;
     let expected: Run;
@@ -249,7 +264,7 @@ describe('scripts/run-bundle.js on a small stand-in bundle (a copy of it runs th
     });
 
     /** The good cache's header, changed by `change`, over `payload` (by default the good bytes), with their hash. */
-    function cacheWith(change: (h: { for: { bundle: { ino: number } } }) => void, payload?: Buffer): Buffer {
+    function cacheWith(change: (h: { for: { file: { ino: number } } }) => void, payload?: Buffer): Buffer {
       const newline = good.indexOf(0x0a);
       const header = JSON.parse(good.subarray(0, newline).toString('utf8'));
       change(header);
@@ -271,8 +286,8 @@ describe('scripts/run-bundle.js on a small stand-in bundle (a copy of it runs th
         // V8 itself would not notice.
         'one byte changed': { contents: flipped(good, good.length - 100), state: 'corrupt' },
         'made for another build of the bundle': {
-          contents: cacheWith((h) => (h.for.bundle.ino += 1)),
-          state: 'for another bundle',
+          contents: cacheWith((h) => (h.for.file.ino += 1)),
+          state: 'stale',
         },
         'bytes V8 does not take, under a header that fits': {
           contents: cacheWith(() => undefined, Buffer.alloc(4096, 7)),
