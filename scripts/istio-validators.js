@@ -113,4 +113,4 @@ if (require.main === module) {
   compileIstioValidators(file);
 }
 
-module.exports = { ISTIO_KINDS, compileIstioValidators, ensureIstioValidators, exportName };
+module.exports = { ISTIO_KINDS, compileIstioValidators, ensureIstioValidators, exportName, stamp };
