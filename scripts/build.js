@@ -30,7 +30,7 @@ const ISTIO_VALIDATORS = { module: './istio-validators.js', compiler: '../script
 
 /**
  * The bundle is a function of node's module variables and its call: node runs it as any file, and
- * scripts/run-bundle.js compiles the function alone (the same text without CALL_SUFFIX) with its code cache.
+ * scripts/run-bundle.js compiles the function alone (the same text without the `.call(...)` after it) with its cache.
  */
 const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
 const WRAPPER_END = '}).call(this, exports, require, module, __filename, __dirname);';
