@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { KubernetesModel } from './manifest';
 
 /**
- * Defined in the synth bundle (esbuild --define, see package.json): where the precompiled validators live and the
+ * Defined in the synth bundle (esbuild define, see scripts/build.js): where the precompiled validators live and the
  * script that compiles them, relative to the bundle.
  */
 declare const ISTIO_VALIDATORS: { readonly module: string; readonly compiler: string } | undefined;
