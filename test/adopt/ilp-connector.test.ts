@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { parseConfig } from '../../lib/config/load';
 import { importsOf, seedNamesConfig } from '../support/adopt';
-import { buildApp, EXAMPLE_CONFIG, exampleConfig } from '../support/app';
+import { buildApp, EXAMPLE_CONFIG, exampleConfig, mergeSections } from '../support/app';
 
 /**
  * `ilpConnector.adoptExisting`: the `ilp-connector` stack imports what seed 000's gcloud steps created, by the names
@@ -13,15 +13,7 @@ const SEED = seedNamesConfig('ilp-connector');
 
 /** config/example.yaml with `overrides` merged section by section, through the loader synth uses; its adoption warnings. */
 function adoptionWarnings(overrides: Record<string, unknown>): string[] {
-  const example = parse(readFileSync(EXAMPLE_CONFIG, 'utf8')) as Record<string, unknown>;
-  const merged: Record<string, unknown> = { ...example };
-  for (const [key, value] of Object.entries(overrides)) {
-    const base = example[key];
-    merged[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && base && typeof base === 'object'
-        ? { ...(base as object), ...(value as object) }
-        : value;
-  }
+  const merged = mergeSections(parse(readFileSync(EXAMPLE_CONFIG, 'utf8')) as Record<string, unknown>, overrides);
   return parseConfig(stringify(merged)).warnings.filter((w) => w.startsWith('ilpConnector.adoptExisting:'));
 }
 

@@ -59,16 +59,20 @@ export function onlyBlueprints(enabled: readonly (typeof BLUEPRINT_SECTIONS)[num
 
 /** The example config, optionally changed: `overrides` is merged section by section. */
 export function exampleConfig(overrides: Record<string, unknown> = {}): Config {
-  const example = loadConfig(EXAMPLE_CONFIG).config as unknown as Record<string, unknown>;
-  const merged: Record<string, unknown> = { ...example };
+  return configSchema.parse(mergeSections(loadConfig(EXAMPLE_CONFIG).config as unknown as Record<string, unknown>, overrides));
+}
+
+/** `base` with `overrides` merged section by section (a section's keys replace those of the same name). */
+export function mergeSections(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
-    const base = example[key];
+    const section = base[key];
     merged[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && base && typeof base === 'object'
-        ? { ...(base as object), ...(value as object) }
+      value && typeof value === 'object' && !Array.isArray(value) && section && typeof section === 'object'
+        ? { ...(section as object), ...(value as object) }
         : value;
   }
-  return configSchema.parse(merged);
+  return merged;
 }
 
 /** A synth context whose output directory is ./cdktf.out, as in `npm run synth` (nothing is written there). */
