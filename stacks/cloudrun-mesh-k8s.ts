@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import type { CloudrunMeshConfig } from '../lib/config/cloudrun-mesh';
 import { GkeAccess } from '../lib/k8s/gke-access';
-import { adoptKubernetesObjects } from '../lib/mesh/adopt';
+import { adoptKubernetesObjects } from '../lib/k8s/adopt';
 import { MeshConnectorGateway } from '../lib/mesh/connector-gateway';
 import { FortioSample } from '../lib/mesh/fortio-sample';
 import { MESH_GATEWAY, namespaceAccountEmail } from '../lib/mesh/names';

@@ -2,7 +2,7 @@ import { DataGoogleCloudRunV2Service } from '@cdktf/provider-google/lib/data-goo
 import { Construct } from 'constructs';
 import type { CloudrunMeshConfig } from '../lib/config/cloudrun-mesh';
 import { GkeAccess } from '../lib/k8s/gke-access';
-import { adoptKubernetesObjects } from '../lib/mesh/adopt';
+import { adoptKubernetesObjects } from '../lib/k8s/adopt';
 import { CloudRunMeshEntry } from '../lib/mesh/cloud-run-entry';
 import { gateUrlLabel } from '../lib/mesh/names';
 import { WeightedRoute } from '../lib/mesh/weighted-route';

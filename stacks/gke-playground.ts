@@ -1,4 +1,3 @@
-import { Project } from '@cdktf/provider-google/lib/project';
 import { Construct } from 'constructs';
 import type { GkePlaygroundConfig } from '../lib/config/gke-playground';
 import { BINARY_AUTHORIZATION_API, GkeCluster } from '../lib/gke/cluster';
@@ -63,11 +62,7 @@ export class GkePlaygroundStack extends BlueprintStack {
       // 6.50.0 documents (website/docs/r/*.html.markdown, "Import"). The cluster cannot become ours in place: synth
       // warns (gkePlaygroundReplacements) and docs/blueprints/gke-playground.md says what to decide.
       const projectId = this.projectId;
-      if (section.createProject) {
-        const created = project.node.tryFindChild('Resource');
-        if (!(created instanceof Project)) throw new Error(`${project.node.path}: no google_project to adopt`);
-        adopt(created, projectId);
-      }
+      if (project.project) adopt(project.project, projectId);
       // `gcloud services enable` of Compute Engine and Kubernetes Engine; enabling again would be a no-op too.
       for (const api of SEED_APIS) adopt(project.services.get(api)!, `${projectId}/${api}`);
       adopt(gke.cluster, `projects/${projectId}/locations/${section.zone}/clusters/${section.clusterName}`);

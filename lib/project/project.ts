@@ -37,6 +37,8 @@ export class ProjectSetup extends Construct {
   readonly projectId: string;
   /** The enabled APIs, by service name. */
   readonly services: ReadonlyMap<string, ProjectService>;
+  /** The google_project, when this construct creates the project. */
+  readonly project?: Project;
 
   constructor(scope: Construct, id: string, props: ProjectSetupProps) {
     super(scope, id);
@@ -44,7 +46,7 @@ export class ProjectSetup extends Construct {
     if (create?.folderId && create.orgId) {
       throw new Error(`set folderId or orgId for project ${props.projectId}, not both (got ${create.folderId} and ${create.orgId})`);
     }
-    this.projectId = create
+    this.project = create
       ? new Project(this, 'Resource', {
           projectId: props.projectId,
           name: create.name ?? props.projectId,
@@ -53,8 +55,9 @@ export class ProjectSetup extends Construct {
           orgId: create.orgId,
           autoCreateNetwork: false,
           deletionPolicy: 'PREVENT',
-        }).projectId
-      : props.projectId;
+        })
+      : undefined;
+    this.projectId = this.project?.projectId ?? props.projectId;
     this.services = new Map(
       props.services.map((service) => [
         service,

@@ -1,7 +1,7 @@
 import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { parse } from 'yaml';
-import { manifestYamlOf, ValidatedManifest } from '../k8s/manifest';
+import { manifestYamlOf, ValidatedManifest } from './manifest';
 import { adopt } from '../stack/adopt';
 
 /**
