@@ -21,7 +21,7 @@ describe('provider imports', () => {
   });
 
   test('the lint rule rejects a barrel import', () => {
-    // ESLint loads its flat config with a dynamic import, which jest's module system cannot run: use the CLI.
+    // Through ESLint's CLI with the project's flat config, as `npm run lint` applies the rule.
     const eslint = spawnSync(
       process.execPath,
       [path.join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--stdin', '--stdin-filename', 'lib/example.ts', '--format', 'json'],
