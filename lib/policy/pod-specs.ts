@@ -197,15 +197,21 @@ export function knownAtPlanOnly(value: string): boolean {
   return value.includes('${') || value.includes(PLAN_VALUE);
 }
 
+const manifestObjects = new WeakMap<Attributes, unknown>();
+
 /**
  * The object of a kubernetes_manifest: a literal map as it is, `yamldecode("...")` read back as Terraform reads it
- * (YAML 1.1). Interpolations read as PLAN_VALUE.
+ * (YAML 1.1). Interpolations read as PLAN_VALUE. Read once per resource (rules ask for every container of a stack);
+ * callers must not change it.
  */
 export function manifestObject(attrs: Attributes): unknown {
   const manifest = attrs.manifest;
   if (typeof manifest !== 'string') return manifest;
-  const yaml = manifestYamlOf(manifest);
-  return yaml === undefined ? undefined : parseTerraformYaml(yaml);
+  if (!manifestObjects.has(attrs)) {
+    const yaml = manifestYamlOf(manifest);
+    manifestObjects.set(attrs, yaml === undefined ? undefined : parseTerraformYaml(yaml));
+  }
+  return manifestObjects.get(attrs);
 }
 
 /** YAML in a Terraform string: `$${` and `%%{` are literal, any other interpolation becomes PLAN_VALUE. */
