@@ -1,9 +1,11 @@
 // Parses every ```mermaid block of the Markdown files given with mermaid's own parser, as GitHub and GitLab would
 // before rendering. One line per diagram on stdout (`file:line: ok <type>`), one per broken one on stderr
-// (`file:line: <parser message>`), exit code 1 if any is broken or a file has none.
+// (`file:line: <parser message>`), exit code 1 if any is broken or a file has none. Every file is checked either way,
+// so one run tells which of them are broken.
 //
-//   node --import ./scripts/mermaid-no-dom.mjs scripts/check-mermaid.mjs <file.md> ...
+//   node scripts/check-mermaid.mjs <file.md> ...
 import { readFileSync } from 'node:fs';
+import './mermaid-no-dom.mjs';
 import mermaid from 'mermaid';
 
 /** Each ```mermaid block of a Markdown text, with the line its fence opens on. */

@@ -1,22 +1,17 @@
 // Lets mermaid parse diagrams in Node, without a browser: mermaid sanitizes labels with DOMPurify, which needs a DOM
-// and is of no use to a syntax check. Use as `node --import ./scripts/mermaid-no-dom.mjs ...`; the stand-in returns
-// labels unchanged.
-import { register } from 'node:module';
+// and is of no use to a syntax check. Without a DOM, DOMPurify's default export is an object with no methods; this
+// gives it stand-ins (labels come back unchanged). Mermaid holds the same object, so import this before parsing.
+// Patching the object, not redirecting `import 'dompurify'` with a loader hook: a hook runs on its own thread and
+// every one of the thousand modules mermaid loads would cross to it (0.5 s of a 1.2 s check).
+import purify from 'dompurify';
 
-const stub = `
-const purify = {
-  addHook() {}, removeHook() {}, removeHooks() {}, removeAllHooks() {},
-  setConfig() {}, clearConfig() {}, isValidAttribute: () => true, isSupported: false,
+Object.assign(purify, {
+  addHook() {},
+  removeHook() {},
+  removeHooks() {},
+  removeAllHooks() {},
+  setConfig() {},
+  clearConfig() {},
+  isValidAttribute: () => true,
   sanitize: (text) => String(text),
-};
-export default purify;`;
-
-const loader = `
-export async function resolve(specifier, context, next) {
-  if (specifier === 'dompurify') {
-    return { url: 'data:text/javascript,' + encodeURIComponent(${JSON.stringify(stub)}), shortCircuit: true };
-  }
-  return next(specifier, context);
-}`;
-
-register('data:text/javascript,' + encodeURIComponent(loader));
+});
