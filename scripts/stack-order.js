@@ -2,16 +2,19 @@
 // The order in which a pipeline runs Terraform on the synthesized stacks (docs/pipelines.md): one stack name a line,
 // every stack after the stacks it depends on, read from the `dependencies` in <outdir>/manifest.json.
 //
-//   node scripts/stack-order.js [outdir] [stack ...]
+//   node scripts/stack-order.js [--dependencies] [outdir] [stack ...]
 //
 // outdir defaults to cdktf.out. Stack names (after outdir) restrict the output to those stacks and everything they
-// depend on. Errors are one line on stderr, starting `stack-order: `, with exit code 1. Plain Node, no dependencies.
+// depend on. With --dependencies, each line is a stack followed by every stack it depends on, directly or not, in the
+// same order, separated by spaces: a pipeline learns the order and each stack's dependencies from one call.
+// Errors are one line on stderr, starting `stack-order: `, with exit code 1. Plain Node, no dependencies.
 'use strict';
 
 const fs = require('node:fs');
 const path = require('node:path');
 
-const USAGE = 'usage: node scripts/stack-order.js [outdir] [stack ...]   (outdir defaults to cdktf.out)';
+const USAGE = 'usage: node scripts/stack-order.js [--dependencies] [outdir] [stack ...]   (outdir defaults to cdktf.out)';
+const OPTIONS = ['--dependencies', '--help'];
 
 /**
  * Stack names in an order where every stack comes after the stacks it depends on. Among stacks whose dependencies are
@@ -58,6 +61,28 @@ function stackOrder(manifest, names = []) {
   return order.filter((name) => wanted.has(name));
 }
 
+/**
+ * The stacks of `stackOrder(manifest, names)`, in that order, each with every stack it depends on, directly or through
+ * other stacks, also in that order.
+ * @param {{ stacks: Record<string, { dependencies?: string[] }> }} manifest cdktf's manifest.json
+ * @param {string[]} [names]
+ * @returns {[string, string[]][]}
+ */
+function stackDependencies(manifest, names = []) {
+  const order = stackOrder(manifest, names);
+  const all = new Map();
+  // A stack's dependencies come before it in the order, so theirs are known when it is reached.
+  for (const name of order) {
+    const deps = new Set();
+    for (const dep of manifest.stacks[name].dependencies ?? []) {
+      for (const indirect of all.get(dep)) deps.add(indirect);
+      deps.add(dep);
+    }
+    all.set(name, deps);
+  }
+  return order.map((name) => [name, order.filter((dep) => all.get(name).has(dep))]);
+}
+
 /** A cycle among the stacks not placed, each of which has a dependency not placed: `a -> b -> a`. */
 function findCycle(all, dependencies, placed) {
   const chain = [];
@@ -92,12 +117,15 @@ function main(argv) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const option = argv.find((arg) => arg.startsWith('-'));
+  const option = argv.find((arg) => arg.startsWith('-') && arg !== '--dependencies');
   try {
-    if (option !== undefined) throw new Error(`unknown option ${option}; ${USAGE}`);
-    const [outdir = 'cdktf.out', ...names] = argv;
-    const order = stackOrder(readManifest(outdir), names);
-    process.stdout.write(order.map((name) => `${name}\n`).join(''));
+    if (option !== undefined) throw new Error(`unknown option ${option}; the options are ${OPTIONS.join(', ')}; ${USAGE}`);
+    const [outdir = 'cdktf.out', ...names] = argv.filter((arg) => arg !== '--dependencies');
+    const manifest = readManifest(outdir);
+    const lines = argv.includes('--dependencies')
+      ? stackDependencies(manifest, names).map(([name, deps]) => [name, ...deps].join(' '))
+      : stackOrder(manifest, names);
+    process.stdout.write(lines.map((line) => `${line}\n`).join(''));
     return 0;
   } catch (error) {
     process.stderr.write(`stack-order: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
@@ -105,6 +133,6 @@ function main(argv) {
   }
 }
 
-module.exports = { stackOrder, readManifest };
+module.exports = { stackOrder, stackDependencies, readManifest };
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

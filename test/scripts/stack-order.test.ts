@@ -8,7 +8,10 @@ const SCRIPT = path.join(ROOT, 'scripts', 'stack-order.js');
 
 type Manifest = { stacks: Record<string, { dependencies?: string[] }> };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { stackOrder } = require(SCRIPT) as { stackOrder: (manifest: Manifest, names?: string[]) => string[] };
+const { stackOrder, stackDependencies } = require(SCRIPT) as {
+  stackOrder: (manifest: Manifest, names?: string[]) => string[];
+  stackDependencies: (manifest: Manifest, names?: string[]) => [string, string[]][];
+};
 
 /** A manifest as cdktf writes it, from `name: dependencies` in manifest order. */
 function manifest(stacks: Record<string, string[]>): Manifest {
@@ -90,6 +93,34 @@ describe('stackOrder', () => {
   });
 });
 
+describe('stackDependencies', () => {
+  test('every stack in order, each with all it depends on, directly or not, in that order', () => {
+    const diamond = manifest({ app: ['db', 'cluster'], cluster: ['network'], db: ['network'], network: [], other: [] });
+    expect(stackDependencies(diamond)).toEqual([
+      ['network', []],
+      ['cluster', ['network']],
+      ['db', ['network']],
+      ['app', ['network', 'cluster', 'db']],
+      ['other', []],
+    ]);
+    // The same as stackOrder with one stack's name, less the stack itself.
+    for (const [name, deps] of stackDependencies(diamond)) expect([...deps, name]).toEqual(stackOrder(diamond, [name]));
+  });
+
+  test('named stacks: those and what they depend on, as stackOrder restricts them', () => {
+    expect(stackDependencies(EXAMPLE, ['skypilot-app', 'iris-mirror'])).toEqual([
+      ['iris-mirror', []],
+      ['skypilot', []],
+      ['skypilot-app', ['skypilot']],
+    ]);
+  });
+
+  test('the errors of stackOrder', () => {
+    expect(() => stackDependencies(manifest({ a: ['b'], b: ['a'] }))).toThrow('dependency cycle: a -> b -> a');
+    expect(() => stackDependencies(EXAMPLE, ['nope'])).toThrow('unknown stack "nope"');
+  });
+});
+
 describe('node scripts/stack-order.js', () => {
   let dir: string;
 
@@ -108,6 +139,30 @@ describe('node scripts/stack-order.js', () => {
   test('prints one stack a line; with stack names, those and their dependencies', () => {
     expect(run([dir])).toEqual({ code: 0, stdout: `${Object.keys(EXAMPLE.stacks).join('\n')}\n`, stderr: '' });
     expect(run([dir, 'cloudrun-mesh-k8s'])).toEqual({ code: 0, stdout: 'cloudrun-mesh\ncloudrun-mesh-k8s\n', stderr: '' });
+  });
+
+  test('--dependencies: one line a stack, then every stack it depends on, space-separated', () => {
+    const lines = Object.keys(EXAMPLE.stacks).map((name) => [name, ...(EXAMPLE.stacks[name].dependencies ?? [])].join(' '));
+    expect(run(['--dependencies', dir])).toEqual({ code: 0, stdout: `${lines.join('\n')}\n`, stderr: '' });
+    expect(lines).toContain('skypilot-app skypilot');
+    // Anywhere among the arguments, with stack names too.
+    expect(run([dir, 'cloudrun-mesh-k8s', '--dependencies'])).toEqual({
+      code: 0,
+      stdout: 'cloudrun-mesh\ncloudrun-mesh-k8s cloudrun-mesh\n',
+      stderr: '',
+    });
+  });
+
+  test('an unknown option names the options there are, with exit code 1', () => {
+    const usage = 'usage: node scripts/stack-order.js [--dependencies] [outdir] [stack ...]   (outdir defaults to cdktf.out)';
+    for (const option of ['--deps', '--dependencies=all', '-d']) {
+      expect(run(['--dependencies', option, dir])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `stack-order: unknown option ${option}; the options are --dependencies, --help; ${usage}\n`,
+      });
+    }
+    expect(run(['--help'])).toEqual({ code: 0, stdout: `${usage}\n`, stderr: '' });
   });
 
   test('errors are one line on stderr with exit code 1', () => {
