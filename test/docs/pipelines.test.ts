@@ -175,6 +175,7 @@ describe("the workflow's loop step, run with a stub terraform and a stub gcloud"
   let terraformLog: string;
   let backendLog: string;
   let gcloudLog: string;
+  let nodeLog: string;
   let statesFile: string;
   let dependencies: Record<string, string[]>;
   /** Where each stack's gcs backend keeps its state, read from the synthesized cdk.tf.json. */
@@ -227,6 +228,12 @@ echo "ERROR: (gcloud.storage.ls) One or more URLs matched no objects." >&2
 exit 1
 `;
 
+  /** The real node, logging the first argument of each start (the script, or -e). */
+  const NODE = `#!/usr/bin/env bash
+printf '%s\\n' "$1" >> "$NODE_LOG"
+exec "$REAL_NODE" "$@"
+`;
+
   beforeAll(async () => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-'));
     const { code, err } = await runSynth(['--config', EXAMPLE_CONFIG], { CDKTF_OUTDIR: path.join(workspace, 'cdktf.out') });
@@ -237,11 +244,13 @@ exit 1
     fs.mkdirSync(path.join(workspace, 'bin'));
     fs.writeFileSync(path.join(workspace, 'bin', 'terraform'), TERRAFORM, { mode: 0o755 });
     fs.writeFileSync(path.join(workspace, 'bin', 'gcloud'), GCLOUD, { mode: 0o755 });
+    fs.writeFileSync(path.join(workspace, 'bin', 'node'), NODE, { mode: 0o755 });
     runnerTemp = path.join(workspace, 'runner-temp');
     fs.mkdirSync(runnerTemp);
     terraformLog = path.join(workspace, 'terraform.log');
     backendLog = path.join(workspace, 'backend.log');
     gcloudLog = path.join(workspace, 'gcloud.log');
+    nodeLog = path.join(workspace, 'node.log');
     statesFile = path.join(workspace, 'states');
     const manifest = JSON.parse(fs.readFileSync(path.join(workspace, 'cdktf.out', 'manifest.json'), 'utf8')) as {
       stacks: Record<string, { dependencies: string[] }>;
@@ -270,6 +279,8 @@ exit 1
     readonly backends: Record<string, string>;
     /** One gcloud command line each. */
     readonly gcloud: string[];
+    /** The first argument of each node start. */
+    readonly node: string[];
   }
 
   interface StepEnv {
@@ -304,7 +315,7 @@ exit 1
       fs.writeFileSync(path.join(workspace, 'cdktf.out', 'stacks', stack, OVERRIDE), '{"terraform":{"backend":{"local":{}}}}\n');
     }
     fs.writeFileSync(statesFile, applied.map((stack) => `${stateObject[stack]} ${stack}\n`).join(''));
-    for (const file of [terraformLog, backendLog, gcloudLog]) fs.rmSync(file, { force: true });
+    for (const file of [terraformLog, backendLog, gcloudLog, nodeLog]) fs.rmSync(file, { force: true });
     fs.rmSync(path.join(runnerTemp, 'pr-plan-state'), { recursive: true, force: true });
     // As GitHub runs a `run:` step with `shell: bash`: the text in a file.
     const script = path.join(workspace, 'step.sh');
@@ -314,10 +325,12 @@ exit 1
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        PATH: [path.join(workspace, 'bin'), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
+        PATH: [path.join(workspace, 'bin'), process.env.PATH].join(path.delimiter),
         TERRAFORM_LOG: terraformLog,
         BACKEND_LOG: backendLog,
         GCLOUD_LOG: gcloudLog,
+        NODE_LOG: nodeLog,
+        REAL_NODE: process.execPath,
         STUB_STATES: statesFile,
         RUNNER_TEMP: runnerTemp,
         TF_PLUGIN_CACHE_DIR: path.join(workspace, 'plugin-cache'),
@@ -334,6 +347,7 @@ exit 1
       commands: lines(terraformLog),
       backends,
       gcloud: lines(gcloudLog),
+      node: lines(nodeLog),
     };
   }
 
@@ -439,6 +453,38 @@ exit 1
     expect(run.stdout.match(/planned as a new stack/g)).toHaveLength(fresh.length);
     // Planning writes no state, not even the local one.
     expect(fs.readdirSync(path.join(runnerTemp, 'pr-plan-state'))).toEqual([]);
+  });
+
+  test('pull request: node starts twice in all, for the order and for the state objects, not once per stack', () => {
+    const run = runStep({ ...PULL_REQUEST, STUB_PLAN_EXIT: '0' });
+    expect(run.code).toBe(0);
+    expect(run.commands.filter((c) => c.split(' ')[1] === 'plan')).toHaveLength(STACKS.length);
+    expect(run.node).toEqual(['scripts/stack-order.js', '-e']);
+  });
+
+  test('pull request: a stack without a gcs backend in its cdk.tf.json stops the step before Terraform runs, naming the stack', () => {
+    // cdk.tf instead of cdk.tf.json (npm run synth:hcl), and a backend that is not gcs.
+    const config = (stack: string) => path.join(workspace, 'cdktf.out', 'stacks', stack, 'cdk.tf.json');
+    const hcl = path.join(workspace, 'cdktf.out', 'stacks', 'iris-mirror', 'cdk.tf');
+    const skypilot = fs.readFileSync(config('skypilot'), 'utf8');
+    try {
+      fs.renameSync(config('iris-mirror'), hcl);
+      const local = JSON.parse(skypilot) as { terraform: { backend: Record<string, unknown> } };
+      local.terraform.backend = { local: {} };
+      fs.writeFileSync(config('skypilot'), JSON.stringify(local));
+      const run = runStep({ ...PULL_REQUEST, STUB_PLAN_EXIT: '0' });
+      expect(run.code).toBe(1);
+      expect(run.commands).toEqual([]);
+      expect(run.gcloud).toEqual([]);
+      expect(run.stderr.split('\n').filter((l) => l.startsWith('::error::'))).toEqual([
+        "::error::iris-mirror: cannot read the gcs backend from cdktf.out/stacks/iris-mirror/cdk.tf.json: ENOENT: no such file " +
+          "or directory, open 'cdktf.out/stacks/iris-mirror/cdk.tf.json'",
+        '::error::skypilot: cannot read the gcs backend from cdktf.out/stacks/skypilot/cdk.tf.json: its backend is not gcs',
+      ]);
+    } finally {
+      if (fs.existsSync(hcl)) fs.renameSync(hcl, config('iris-mirror'));
+      fs.writeFileSync(config('skypilot'), skypilot);
+    }
   });
 
   test("the stub's gcs backend: without the override, the plan account's init of a stack never applied fails", () => {
