@@ -10,6 +10,11 @@ import { FakeGoogle } from './fake-google';
 const PROGRAM = path.join(__dirname, '..', '..', 'lib', 'iris', 'assets', 'move-vip.py');
 const VIP = '10.0.0.250/32';
 const FAST = ['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '20'];
+/**
+ * For runs that wait out the deadline: half a second still allows a few retries (0.05, 0.1, 0.2 s). The program
+ * reports the deadline in whole seconds: 'gave up after 0s'.
+ */
+const SHORT_DEADLINE = ['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '0.5'];
 
 interface Result {
   readonly code: number;
@@ -194,10 +199,10 @@ describe('move-vip.py (the failover program)', () => {
         status: 403,
         times: 1000,
       });
-      const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1']);
+      const result = await run(SHORT_DEADLINE);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
-        /^move-vip: failed: gave up after 1s \(deadline\); last error: PATCH .*isc-backup-001\/updateNetworkInterface.*: HTTP 403/,
+        /^move-vip: failed: gave up after 0s \(deadline\); last error: PATCH .*isc-backup-001\/updateNetworkInterface.*: HTTP 403/,
       );
       // The systemd timer on the member tries again a minute later.
       expect(aliases('isc-backup-001')).toEqual([]);
@@ -222,9 +227,9 @@ describe('move-vip.py (the failover program)', () => {
     async () => {
       const { google, run, aliases } = await scenario();
       google.downZones.add('us-central1-a');
-      const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1']);
+      const result = await run(SHORT_DEADLINE);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^move-vip: failed: gave up after 1s \(deadline\)/);
+      expect(result.stderr).toMatch(/^move-vip: failed: gave up after 0s \(deadline\)/);
       expect(aliases('isc-primary-001')).toEqual([VIP]);
     },
   );
@@ -361,7 +366,7 @@ describe('move-vip.py (the failover program)', () => {
   test.concurrent('a TLS error that may pass (a handshake cut short) is retried, and named as TLS', async () => {
     const { host, run } = await scenario();
     // HTTPS to a plain HTTP port: the handshake fails without a certificate to judge.
-    const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1'], {
+    const result = await run(SHORT_DEADLINE, {
       COMPUTE_API_BASE: `https://${host}/compute/v1`,
     });
     expect(result.code).toBe(1);
@@ -458,9 +463,9 @@ describe('move-vip.py (the failover program)', () => {
     const { google, run } = await scenario();
     google.faults.push({ method: 'PATCH', pathIncludes: 'updateNetworkInterface', status: 503, times: 1000 });
     const started = Date.now();
-    const result = await run(['--poll-interval', '0.02', '--retry-delay', '0.05', '--deadline', '1']);
+    const result = await run(SHORT_DEADLINE);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('move-vip: failed: gave up after 1s (deadline)\n');
+    expect(result.stderr).toBe('move-vip: failed: gave up after 0s (deadline)\n');
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
