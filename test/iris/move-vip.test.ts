@@ -1,8 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { PYTHON3 } from '../support/python';
 import { FakeGoogle } from './fake-google';
@@ -318,41 +316,27 @@ describe('move-vip.py (the failover program)', () => {
     'a certificate that does not verify and a name that does not exist are reported at once, not retried',
     async () => {
       const { run } = await scenario();
-      // An HTTPS server whose self-signed certificate no CA bundle trusts: what a missing bundle looks like.
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'move-vip-tls-'));
-      execFileSync(
+      // An HTTPS server whose self-signed certificate no CA bundle trusts: what a missing bundle looks like. An EC key
+      // (milliseconds) rather than RSA (a quarter second, blocking the fake servers of the other tests meanwhile).
+      const pem = execFileSync(
         'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-keyout',
-          path.join(dir, 'key.pem'),
-          '-out',
-          path.join(dir, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
+        'req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 -keyout -'.split(' '),
+        { stdio: ['ignore', 'pipe', 'ignore'] },
       );
-      const server = https.createServer(
-        { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
-        (_, res) => res.end('{}'),
-      );
+      // Key and certificate both on stdout: each option takes its own block of the PEM.
+      const server = https.createServer({ key: pem, cert: pem }, (_, res) => res.end('{}'));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const tlsHost = `127.0.0.1:${(server.address() as AddressInfo).port}`;
       const started = Date.now();
       try {
-        const tls = await run(FAST, { COMPUTE_API_BASE: `https://${tlsHost}/compute/v1` });
+        const [tls, dns] = await Promise.all([
+          run(FAST, { COMPUTE_API_BASE: `https://${tlsHost}/compute/v1` }),
+          run(FAST, { COMPUTE_API_BASE: 'https://compute.invalid/compute/v1' }),
+        ]);
         expect(tls.code).toBe(1);
         expect(tls.stderr).toMatch(
           /^move-vip: failed: TLS: the certificate of 127\.0\.0\.1:\d+ does not verify: .*\(is a CA bundle installed where this runs\?\)/,
         );
-        const dns = await run(FAST, { COMPUTE_API_BASE: 'https://compute.invalid/compute/v1' });
         expect(dns.code).toBe(1);
         expect(dns.stderr).toMatch(/^move-vip: failed: DNS: compute\.invalid does not resolve: /);
         expect(`${tls.stdout}${dns.stdout}`).not.toContain('retrying');
