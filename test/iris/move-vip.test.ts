@@ -282,30 +282,40 @@ describe('move-vip.py (the failover program)', () => {
   test.concurrent(
     'this VM missing from its zone, a body that is not JSON, a missing field: a reason, never a traceback',
     async () => {
-      const { google, run } = await scenario();
-      google.faults.push({ method: 'GET', pathIncludes: 'instances/isc-backup-001', status: 404, times: 1000 });
-      const missing = await run(['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '2']);
+      // Three scenarios of their own, run side by side.
+      const runWith = async (setup: (google: FakeGoogle) => void, args?: string[]) => {
+        const { google, run } = await scenario();
+        setup(google);
+        return run(args);
+      };
+      const [missing, garbled, partial] = await Promise.all([
+        runWith(
+          (google) =>
+            google.faults.push({ method: 'GET', pathIncludes: 'instances/isc-backup-001', status: 404, times: 1000 }),
+          ['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '2'],
+        ),
+        runWith(
+          (google) =>
+            google.faults.push({
+              method: 'GET',
+              pathIncludes: 'instances/isc-backup-001',
+              status: 200,
+              times: 1000,
+              body: '<html>proxy</html>',
+            }),
+          ['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '2'],
+        ),
+        runWith((google) => {
+          google.attributes['vip-public-address'] = 'isc-mirror';
+          google.faults.push({ method: 'GET', pathIncludes: 'addresses/isc-mirror', status: 200, times: 1000, body: '{}' });
+        }),
+      ]);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toBe('move-vip: failed: this VM, isc-backup-001, is not in zone us-central1-b\n');
-
-      google.faults.length = 0;
-      google.faults.push({
-        method: 'GET',
-        pathIncludes: 'instances/isc-backup-001',
-        status: 200,
-        times: 1000,
-        body: '<html>proxy</html>',
-      });
-      const garbled = await run(['--poll-interval', '0.02', '--retry-delay', '0.02', '--deadline', '2']);
       expect(garbled.code).toBe(1);
       expect(garbled.stderr).toMatch(
         /^move-vip: failed: GET .*isc-backup-001: HTTP 200 with a body that is not JSON: '<html>proxy<\/html>'\n$/,
       );
-
-      google.faults.length = 0;
-      google.attributes['vip-public-address'] = 'isc-mirror';
-      google.faults.push({ method: 'GET', pathIncludes: 'addresses/isc-mirror', status: 200, times: 1000, body: '{}' });
-      const partial = await run();
       expect(partial.code).toBe(1);
       expect(partial.stderr).toBe("move-vip: failed: unexpected API response (KeyError: 'address')\n");
       for (const result of [missing, garbled, partial]) expect(result.stderr).not.toContain('Traceback');
