@@ -114,7 +114,15 @@ function machineAvailability(root: Record<string, unknown>): CrossFieldProblem[]
   return problems;
 }
 
-function withDefaults(schema: z.ZodType, section: unknown): unknown {
+/**
+ * What withDefaults needs of a schema. Typed as z.ZodType, each section schema's assignability would be checked member
+ * by member: half a second of the type-check.
+ */
+interface SectionParser {
+  safeParse(data: unknown): { success: boolean; data?: unknown };
+}
+
+function withDefaults(schema: SectionParser, section: unknown): unknown {
   const parsed = schema.safeParse(section ?? {});
   return parsed.success ? parsed.data : section;
 }
@@ -122,7 +130,7 @@ function withDefaults(schema: z.ZodType, section: unknown): unknown {
 /** Overlaps among the ranges of an enabled section's `network` (a clusterNetworkSchema). */
 function networkOverlaps(
   section: Record<string, unknown>,
-  networkSchema: z.ZodType,
+  networkSchema: SectionParser,
   name: string,
 ): CrossFieldProblem[] {
   if (section.enabled === false) return [];

@@ -15,7 +15,7 @@ import { closest, editDistance } from '../../lib/config/suggest';
 import type { z } from 'zod';
 
 /** The message a field schema gives for a value, or 'ok'. */
-function check(schema: z.ZodType, value: string): string {
+function check(schema: z.ZodString, value: string): string {
   const result = schema.safeParse(value);
   return result.success ? 'ok' : result.error.issues.map((issue) => issue.message).join(' | ');
 }
