@@ -14,7 +14,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const USAGE = 'usage: node scripts/stack-order.js [--dependencies] [outdir] [stack ...]   (outdir defaults to cdktf.out)';
-const OPTIONS = ['--dependencies', '--help'];
+const OPTIONS = ['--dependencies', '--help', '-h'];
 
 /**
  * Stack names in an order where every stack comes after the stacks it depends on. Among stacks whose dependencies are
@@ -102,7 +102,9 @@ function readManifest(outdir) {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if (error.code !== 'ENOENT') throw new Error(`${file}: ${error.message}`);
-    const hint = fs.existsSync(outdir) ? '' : ' (the first argument is the synth output directory, then stack names)';
+    const hint = fs.existsSync(outdir)
+      ? ''
+      : ` (no directory ${outdir}: the first argument that is not an option is the synth output directory, then stack names)`;
     throw new Error(`${file} not found; run npm run synth first${hint}`);
   }
   try {

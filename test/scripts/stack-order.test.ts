@@ -29,6 +29,8 @@ function manifest(stacks: Record<string, string[]>): Manifest {
 const EXAMPLE = manifest({
   'cloudrun-mesh': [],
   'cloudrun-mesh-k8s': ['cloudrun-mesh'],
+  'cloudrun-mesh-routes': ['cloudrun-mesh-services'],
+  'cloudrun-mesh-services': ['cloudrun-mesh-k8s'],
   'gke-playground': [],
   'ilp-connector': [],
   'ilp-connector-app': ['ilp-connector'],
@@ -38,9 +40,18 @@ const EXAMPLE = manifest({
   'state-bootstrap': [],
 });
 
+/** The example's stacks in the order to run them: cloudrun-mesh-routes after cloudrun-mesh-services. */
+const EXAMPLE_ORDER = [
+  'cloudrun-mesh',
+  'cloudrun-mesh-k8s',
+  'cloudrun-mesh-services',
+  'cloudrun-mesh-routes',
+  ...Object.keys(EXAMPLE.stacks).filter((name) => !name.startsWith('cloudrun-mesh')),
+];
+
 describe('stackOrder', () => {
   test('the example: every stack after its dependency, the rest in manifest order', () => {
-    expect(stackOrder(EXAMPLE)).toEqual(Object.keys(EXAMPLE.stacks));
+    expect(stackOrder(EXAMPLE)).toEqual(EXAMPLE_ORDER);
   });
 
   test('a stack listed before its dependencies moves after them; independent stacks keep manifest order', () => {
@@ -137,18 +148,30 @@ describe('node scripts/stack-order.js', () => {
   }
 
   test('prints one stack a line; with stack names, those and their dependencies', () => {
-    expect(run([dir])).toEqual({ code: 0, stdout: `${Object.keys(EXAMPLE.stacks).join('\n')}\n`, stderr: '' });
+    expect(run([dir])).toEqual({ code: 0, stdout: `${EXAMPLE_ORDER.join('\n')}\n`, stderr: '' });
     expect(run([dir, 'cloudrun-mesh-k8s'])).toEqual({ code: 0, stdout: 'cloudrun-mesh\ncloudrun-mesh-k8s\n', stderr: '' });
   });
 
-  test('--dependencies: one line a stack, then every stack it depends on, space-separated', () => {
-    const lines = Object.keys(EXAMPLE.stacks).map((name) => [name, ...(EXAMPLE.stacks[name].dependencies ?? [])].join(' '));
+  test('--dependencies: one line a stack, then every stack it depends on, directly or not, space-separated', () => {
+    const lines = [
+      'cloudrun-mesh',
+      'cloudrun-mesh-k8s cloudrun-mesh',
+      // The manifest lists only cloudrun-mesh-k8s for it, and only cloudrun-mesh-services for the routes.
+      'cloudrun-mesh-services cloudrun-mesh cloudrun-mesh-k8s',
+      'cloudrun-mesh-routes cloudrun-mesh cloudrun-mesh-k8s cloudrun-mesh-services',
+      'gke-playground',
+      'ilp-connector',
+      'ilp-connector-app ilp-connector',
+      'iris-mirror',
+      'skypilot',
+      'skypilot-app skypilot',
+      'state-bootstrap',
+    ];
     expect(run(['--dependencies', dir])).toEqual({ code: 0, stdout: `${lines.join('\n')}\n`, stderr: '' });
-    expect(lines).toContain('skypilot-app skypilot');
     // Anywhere among the arguments, with stack names too.
-    expect(run([dir, 'cloudrun-mesh-k8s', '--dependencies'])).toEqual({
+    expect(run([dir, 'cloudrun-mesh-routes', '--dependencies'])).toEqual({
       code: 0,
-      stdout: 'cloudrun-mesh\ncloudrun-mesh-k8s cloudrun-mesh\n',
+      stdout: `${lines.slice(0, 4).join('\n')}\n`,
       stderr: '',
     });
   });
@@ -159,10 +182,11 @@ describe('node scripts/stack-order.js', () => {
       expect(run(['--dependencies', option, dir])).toEqual({
         code: 1,
         stdout: '',
-        stderr: `stack-order: unknown option ${option}; the options are --dependencies, --help; ${usage}\n`,
+        stderr: `stack-order: unknown option ${option}; the options are --dependencies, --help, -h; ${usage}\n`,
       });
     }
     expect(run(['--help'])).toEqual({ code: 0, stdout: `${usage}\n`, stderr: '' });
+    expect(run(['-h', dir])).toEqual({ code: 0, stdout: `${usage}\n`, stderr: '' });
   });
 
   test('errors are one line on stderr with exit code 1', () => {
@@ -170,16 +194,21 @@ describe('node scripts/stack-order.js', () => {
       code: 1,
       stdout: '',
       stderr:
-        'stack-order: unknown stack "skypilot-ap"; the manifest has: cloudrun-mesh, cloudrun-mesh-k8s, gke-playground, ' +
-        'ilp-connector, ilp-connector-app, iris-mirror, skypilot, skypilot-app, state-bootstrap\n',
+        'stack-order: unknown stack "skypilot-ap"; the manifest has: cloudrun-mesh, cloudrun-mesh-k8s, cloudrun-mesh-routes, ' +
+        'cloudrun-mesh-services, gke-playground, ilp-connector, ilp-connector-app, iris-mirror, skypilot, skypilot-app, ' +
+        'state-bootstrap\n',
     });
-    // Without arguments it reads ./cdktf.out/manifest.json.
-    expect(run([], dir)).toEqual({
+    // Without a directory it reads ./cdktf.out/manifest.json; the hint names the directory it took, options aside.
+    const hint = (outdir: string) =>
+      `stack-order: ${outdir}/manifest.json not found; run npm run synth first (no directory ${outdir}: the first ` +
+      'argument that is not an option is the synth output directory, then stack names)\n';
+    expect(run(['--dependencies'], dir)).toEqual({ code: 1, stdout: '', stderr: hint('cdktf.out') });
+    expect(run(['--dependencies', 'skypilot-app', dir], dir)).toEqual({ code: 1, stdout: '', stderr: hint('skypilot-app') });
+    // A directory without a manifest needs no hint.
+    expect(run([ROOT])).toEqual({
       code: 1,
       stdout: '',
-      stderr:
-        'stack-order: cdktf.out/manifest.json not found; run npm run synth first (the first argument is the synth ' +
-        'output directory, then stack names)\n',
+      stderr: `stack-order: ${ROOT}/manifest.json not found; run npm run synth first\n`,
     });
   });
 });
