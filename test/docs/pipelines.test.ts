@@ -463,27 +463,43 @@ exec "$REAL_NODE" "$@"
   });
 
   test('pull request: a stack without a gcs backend in its cdk.tf.json stops the step before Terraform runs, naming the stack', () => {
-    // cdk.tf instead of cdk.tf.json (npm run synth:hcl), and a backend that is not gcs.
+    // cdk.tf instead of cdk.tf.json (npm run synth:hcl), a backend that is not gcs, and a file that is not JSON.
     const config = (stack: string) => path.join(workspace, 'cdktf.out', 'stacks', stack, 'cdk.tf.json');
     const hcl = path.join(workspace, 'cdktf.out', 'stacks', 'iris-mirror', 'cdk.tf');
     const skypilot = fs.readFileSync(config('skypilot'), 'utf8');
+    const gke = fs.readFileSync(config('gke-playground'), 'utf8');
+    const notJson = '{\n  "terraform": {\n    "backend": gcs\n  }\n}\n';
+    // The step's node is this one: its message quotes the text, newlines too.
+    let parseError = '';
+    try {
+      JSON.parse(notJson);
+    } catch (error) {
+      parseError = (error as Error).message;
+    }
+    expect(parseError).toContain('\n');
     try {
       fs.renameSync(config('iris-mirror'), hcl);
       const local = JSON.parse(skypilot) as { terraform: { backend: Record<string, unknown> } };
       local.terraform.backend = { local: {} };
       fs.writeFileSync(config('skypilot'), JSON.stringify(local));
+      fs.writeFileSync(config('gke-playground'), notJson);
       const run = runStep({ ...PULL_REQUEST, STUB_PLAN_EXIT: '0' });
       expect(run.code).toBe(1);
       expect(run.commands).toEqual([]);
       expect(run.gcloud).toEqual([]);
-      expect(run.stderr.split('\n').filter((l) => l.startsWith('::error::'))).toEqual([
+      // One annotation a line, and nothing else.
+      expect(run.stderr.split('\n')).toEqual([
+        '::error::gke-playground: cannot read the gcs backend from cdktf.out/stacks/gke-playground/cdk.tf.json: ' +
+          parseError.replace(/\s*\n\s*/g, ' '),
         "::error::iris-mirror: cannot read the gcs backend from cdktf.out/stacks/iris-mirror/cdk.tf.json: ENOENT: no such file " +
           "or directory, open 'cdktf.out/stacks/iris-mirror/cdk.tf.json'",
         '::error::skypilot: cannot read the gcs backend from cdktf.out/stacks/skypilot/cdk.tf.json: its backend is not gcs',
+        '',
       ]);
     } finally {
       if (fs.existsSync(hcl)) fs.renameSync(hcl, config('iris-mirror'));
       fs.writeFileSync(config('skypilot'), skypilot);
+      fs.writeFileSync(config('gke-playground'), gke);
     }
   });
 
@@ -533,6 +549,34 @@ exec "$REAL_NODE" "$@"
       `::error::${STACKS[0]}: cannot tell whether ${stateObject[STACKS[0]]} exists: ERROR: (gcloud.storage.ls) ${denied}`,
     ]);
     expect(fs.existsSync(overrideOf(STACKS[0]))).toBe(false);
+  });
+
+  test('push to main: when stack-order.js fails, the step stops before Terraform runs, with its error as an annotation', () => {
+    const manifest = path.join(workspace, 'cdktf.out', 'manifest.json');
+    fs.renameSync(manifest, `${manifest}.away`);
+    try {
+      const run = runStep(PUSH_TO_MAIN);
+      expect(run.code).toBe(1);
+      expect(run.commands).toEqual([]);
+      expect(run.gcloud).toEqual([]);
+      expect(run.node).toEqual(['scripts/stack-order.js']);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe('::error::stack-order: cdktf.out/manifest.json not found; run npm run synth first\n');
+    } finally {
+      fs.renameSync(`${manifest}.away`, manifest);
+    }
+  });
+
+  test('pull request: a manifest without stacks runs nothing, and the step succeeds', () => {
+    const manifest = path.join(workspace, 'cdktf.out', 'manifest.json');
+    const text = fs.readFileSync(manifest, 'utf8');
+    try {
+      fs.writeFileSync(manifest, '{"stacks":{}}');
+      const run = runStep(PULL_REQUEST);
+      expect(run).toMatchObject({ code: 0, stdout: '', stderr: '', commands: [], gcloud: [] });
+    } finally {
+      fs.writeFileSync(manifest, text);
+    }
   });
 
   test('a push to another branch applies nothing', () => {
