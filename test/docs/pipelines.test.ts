@@ -513,19 +513,34 @@ exec "$REAL_NODE" "$@"
     expect(commandsOf(run, STACKS[0])).toEqual(['init']);
   });
 
-  test('pull request: a stack that depends on a stack never applied is not planned; the new stack is', () => {
-    const run = runStep({ ...PULL_REQUEST, STUB_PLAN_EXIT: '0' }, { applied: STACKS.filter((s) => s !== 'skypilot') });
+  test('pull request: a stack that depends on a stack never applied, directly or not, is not planned; the new stack is', () => {
+    // cloudrun-mesh-k8s is new in the middle of the chain: the stacks after it wait, cloudrun-mesh before it does not.
+    const fresh = ['skypilot', 'cloudrun-mesh-k8s'];
+    const waiting: Record<string, string> = {
+      'skypilot-app': 'skypilot',
+      'cloudrun-mesh-services': 'cloudrun-mesh-k8s',
+      'cloudrun-mesh-routes': 'cloudrun-mesh-k8s cloudrun-mesh-services',
+    };
+    const run = runStep({ ...PULL_REQUEST, STUB_PLAN_EXIT: '0' }, { applied: STACKS.filter((s) => !fresh.includes(s)) });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(commandsOf(run, 'skypilot')).toEqual(['init', 'plan']);
-    expect(JSON.parse(run.backends.skypilot)).toEqual({ terraform: { backend: { local: { path: localState('skypilot') } } } });
-    expect(commandsOf(run, 'skypilot-app')).toEqual([]);
-    expect(run.gcloud).not.toContain(`storage ls ${stateObject['skypilot-app']}`);
-    expect(run.stdout).toContain('::notice::skypilot-app not planned: it depends on skypilot, which has changes to apply first\n');
-    for (const stack of STACKS.filter((s) => s !== 'skypilot' && s !== 'skypilot-app')) {
-      expect(commandsOf(run, stack)).toEqual(['init', 'plan']);
-      expect(run.backends[stack]).toBe('gcs');
+    for (const stack of STACKS) {
+      if (stack in waiting) {
+        expect(commandsOf(run, stack)).toEqual([]);
+        expect(run.gcloud).not.toContain(`storage ls ${stateObject[stack]}`);
+        expect(run.stdout).toContain(
+          `::notice::${stack} not planned: it depends on ${waiting[stack]}, which has changes to apply first\n`,
+        );
+      } else {
+        expect(commandsOf(run, stack)).toEqual(['init', 'plan']);
+        if (fresh.includes(stack)) {
+          expect(JSON.parse(run.backends[stack])).toEqual({ terraform: { backend: { local: { path: localState(stack) } } } });
+        } else {
+          expect(run.backends[stack]).toBe('gcs');
+        }
+      }
     }
+    expect(run.stdout.match(/ not planned: /g)).toHaveLength(Object.keys(waiting).length);
   });
 
   test('pull request with changes: a stack whose dependency has changes is not planned, and the step says so', () => {
