@@ -43,7 +43,7 @@ done
 n=$(( $(cat "$RESPONSES/count" 2>/dev/null || echo 0) + 1 ))
 echo "$n" >"$RESPONSES/count"
 file="$RESPONSES/$n"
-[ -e "$file" ] || file=$(ls "$RESPONSES"/[0-9]* | sort -t/ -k2 -n | tail -1)
+[ -e "$file" ] || file="$RESPONSES/$(ls "$RESPONSES" | grep -xE '[0-9]+' | sort -n | tail -1)"
 tail -n +2 "$file" >"$out"
 head -1 "$file" | tr -d '\\n'
 `;
