@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { formatHcl } from '../../lib/app/hcl-format';
+import { getExpressionAst } from '@cdktf/hcl2json';
+import { formatHcl, isWrappedTraversal } from '../../lib/app/hcl-format';
 
 /** The shapes cdktf writes, unformatted: blocks, objects and lists, heredocs, templates that are more than one interpolation. */
 const CDKTF_STYLE = `provider "helm" {
@@ -74,6 +75,22 @@ describe('formatHcl', () => {
 
   test('formatting twice changes nothing', async () => {
     expect(await formatHcl(TERRAFORM_FMT)).toBe(TERRAFORM_FMT);
+  });
+
+  test('a plain quoted reference is recognised without the HCL parser, and the parser agrees', async () => {
+    const references = ['"${a.b}"', '"${google_project.project-number.number}"', '"${a.b[0].c}"', '"${a.b[*].c}"'];
+    references.push('"${a.*.b}"', '"${a.0}"');
+    // Not plain references, though some are single interpolations: the parser decides those.
+    const others = ['"x${a.b}"', '"${a.b}x"', '"${a.b}${c.d}"', '"$${a.b}"', '"${ a.b }"', '"${f(a.b)}"', '"${a["k"]}"'];
+    others.push('"%{ if a }x%{ endif }"');
+    for (const value of references) {
+      expect({ value, plain: isWrappedTraversal(value), ast: (await getExpressionAst('cdk.tf', value))?.type }).toEqual({
+        value,
+        plain: true,
+        ast: 'templateWrap',
+      });
+    }
+    expect(others.filter(isWrappedTraversal)).toEqual([]);
   });
 
   const terraform = spawnSync('terraform', ['version']).status === 0;
