@@ -78,11 +78,25 @@ describe('formatHcl', () => {
   });
 
   test('a plain quoted reference is recognised without the HCL parser, and the parser agrees', async () => {
-    const references = ['"${a.b}"', '"${google_project.project-number.number}"', '"${a.b[0].c}"', '"${a.b[*].c}"'];
-    references.push('"${a.*.b}"', '"${a.0}"');
+    const references = [
+      '"${a.b}"',
+      '"${google_project.project-number.number}"',
+      '"${a.b[0].c}"',
+      '"${a.b[*].c}"',
+      '"${a.*.b}"',
+      '"${a.0}"',
+    ];
     // Not plain references, though some are single interpolations: the parser decides those.
-    const others = ['"x${a.b}"', '"${a.b}x"', '"${a.b}${c.d}"', '"$${a.b}"', '"${ a.b }"', '"${f(a.b)}"', '"${a["k"]}"'];
-    others.push('"%{ if a }x%{ endif }"');
+    const others = [
+      '"x${a.b}"',
+      '"${a.b}x"',
+      '"${a.b}${c.d}"',
+      '"$${a.b}"',
+      '"${ a.b }"',
+      '"${f(a.b)}"',
+      '"${a["k"]}"',
+      '"%{ if a }x%{ endif }"',
+    ];
     for (const value of references) {
       expect({ value, plain: isWrappedTraversal(value), ast: (await getExpressionAst('cdk.tf', value))?.type }).toEqual({
         value,
