@@ -17,8 +17,9 @@ export default defineConfig({
     globals: true,
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
-    // Processes, not threads: tests change directory and spawn programs. Two on two cores. Files share a process's
-    // modules (isolate: false): cdktf, the providers and zod load once per process, not once per file.
+    // Processes, not threads: a test changes the working directory, which a worker thread cannot. Two on two cores.
+    // Files share a process's modules (isolate: false): cdktf, the providers and zod load once per process, not once
+    // per file (jest's way: 39 s for the suite instead of 26 s on a 2-core VM).
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 2, isolate: false } },
   },
