@@ -43,10 +43,11 @@ export class SecurityBaseline implements IAspect {
     if (!TerraformResource.isTerraformResource(node)) return;
     const type = node.terraformResourceType;
     const stack = TerraformStack.of(node);
-    // Resolve the way synthesis does (preparing: cross-stack references may add outputs), so rules see the JSON.
+    // Resolved as synthesis writes it, so rules see the JSON. Not "preparing": that would wire a token from another
+    // stack into remote state after the other stack may have been written (BlueprintStack.prepareStack).
     const synthesized = Tokenization.resolve(node.toTerraform(), {
       scope: stack,
-      preparing: true,
+      preparing: false,
       resolver: RESOLVER,
     }) as { resource: Record<string, Record<string, Attributes>> };
     const address = `${type}.${node.friendlyUniqueId}`;

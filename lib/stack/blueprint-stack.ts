@@ -70,6 +70,19 @@ export class BlueprintStack extends TerraformStack {
     Aspects.of(this).add(context.baseline);
   }
 
+  /**
+   * Only makes sure the stack has a backend. cdktf's own prepareStack also resolves every token of the stack once more
+   * before synth, in a "preparing" mode, so that a token that reads another stack's resource turns into an output there
+   * and a remote state lookup here (cdktf 0.21.0: lib/app.js synth, lib/terraform-stack.js prepareStack,
+   * lib/tfExpression.js Reference.resolve). Blueprint stacks read what other stacks made through data sources, by name,
+   * so each plans from its own state: the pass found nothing and cost an eighth of a synth (tests never ran it:
+   * Testing.synth does not). A token from another stack now comes out as a reference to a resource this stack does not
+   * declare, which `terraform plan` refuses and the tests look for in every stack.
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
   /** A stack output whose name is exactly `name`. */
   addOutput(name: string, value: string, description: string): TerraformOutput {
     return new TerraformOutput(this, name, { value, description, staticId: true });

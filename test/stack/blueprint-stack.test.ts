@@ -1,8 +1,12 @@
-import { Testing } from 'cdktf';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Testing } from 'cdktf';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Construct } from 'constructs';
 import { BlueprintStack } from '../../lib/stack/blueprint-stack';
 import { exampleConfig, testApp, testContext } from '../support/app';
+import { unresolvedReferences } from '../support/terraform-json';
 
 describe('BlueprintStack', () => {
   const config = exampleConfig({ labels: { 'cost-center': 'platform', owner: 'team-a' } });
@@ -42,5 +46,29 @@ describe('BlueprintStack', () => {
     expect(() => Testing.synth(stack)).toThrow(
       'gke-playground/a_b and gke-playground/a/b would share the Terraform name a_b; rename one construct',
     );
+  });
+});
+
+describe('BlueprintStack synth', () => {
+  test('a token from another stack is not wired into remote state: it comes out undeclared, which the check reports', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cross-stack-'));
+    try {
+      const app = new App({ outdir, stackTraces: false });
+      const context = { ...testContext(exampleConfig()), outdir };
+      const infra = new BlueprintStack(app, 'gke-playground', context);
+      const logs = new StorageBucket(infra, 'logs', { name: 'logs', location: 'EU' });
+      const reader = new BlueprintStack(app, 'skypilot', context);
+      new StorageBucket(reader, 'copy', { name: logs.name, location: 'EU' });
+      app.synth();
+
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'skypilot', 'cdk.tf.json'), 'utf8'));
+      expect(json.data?.terraform_remote_state).toBeUndefined();
+      expect(unresolvedReferences(json)).toEqual([
+        '.resource.google_storage_bucket.copy.name: ${google_storage_bucket.logs.name} is not declared ' +
+          '(an unescaped shell variable needs $${...})',
+      ]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
