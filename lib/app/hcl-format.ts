@@ -6,6 +6,8 @@
  * WebAssembly runtime when first required, so they are loaded only when HCL is written.
  */
 
+import { expressionAst } from './hcl2json';
+
 interface OpenBracket {
   /** A block body (`resource "t" "n" {`), whose attributes `terraform fmt` unwraps; else an object or a list. */
   readonly block: boolean;
@@ -28,10 +30,8 @@ export function isWrappedTraversal(value: string): boolean {
 }
 
 export async function formatHcl(text: string): Promise<string> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { format } = require('@cdktf/hcl-tools') as typeof import('@cdktf/hcl-tools');
-  const { getExpressionAst } = require('@cdktf/hcl2json') as typeof import('@cdktf/hcl2json');
-  /* eslint-enable @typescript-eslint/no-require-imports */
 
   const lines = (await format(text)).split('\n');
   const open: OpenBracket[] = [];
@@ -53,7 +53,7 @@ export async function formatHcl(text: string): Promise<string> {
     if (!attribute || !open.at(-1)?.block) continue;
     const [, nameAndEquals, value] = attribute;
     // The HCL parser answers whether the string is exactly one interpolation ("${a}${b}" and "x${a}" are not).
-    const wrap = isWrappedTraversal(value) || (await getExpressionAst('cdk.tf', value))?.type === 'templateWrap';
+    const wrap = isWrappedTraversal(value) || (await expressionAst('cdk.tf', value))?.type === 'templateWrap';
     if (wrap) lines[index] = `${nameAndEquals}${value.slice(3, -2).trim()}`;
   }
   // hclwrite aligns `=` by the names, which unwrapping leaves alone: the layout needs no second pass.

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { getExpressionAst } from '@cdktf/hcl2json';
 import { formatHcl, isWrappedTraversal } from '../../lib/app/hcl-format';
+import { expressionAst } from '../../lib/app/hcl2json';
 
 /** The shapes cdktf writes, unformatted: blocks, objects and lists, heredocs, templates that are more than one interpolation. */
 const CDKTF_STYLE = `provider "helm" {
@@ -98,7 +98,7 @@ describe('formatHcl', () => {
       '"%{ if a }x%{ endif }"',
     ];
     for (const value of references) {
-      expect({ value, plain: isWrappedTraversal(value), ast: (await getExpressionAst('cdk.tf', value))?.type }).toEqual({
+      expect({ value, plain: isWrappedTraversal(value), ast: (await expressionAst('cdk.tf', value))?.type }).toEqual({
         value,
         plain: true,
         ast: 'templateWrap',

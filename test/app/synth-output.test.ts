@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parse } from '@cdktf/hcl2json';
 import { format } from '@cdktf/hcl-tools';
+import { parseHcl } from '../../lib/app/hcl2json';
 import { EXAMPLE_CONFIG, EXAMPLE_STACKS, runSynth, SynthRun } from '../support/app';
 import { unaccountedChecks } from '../support/security-doc';
 import { canonical, interpolationTokens, unresolvedReferences } from '../support/terraform-json';
@@ -88,7 +88,7 @@ describe('synthesized output of every stack', () => {
     }
     for (const stack of EXAMPLE_STACKS) {
       const file = path.join(hcl.outdir, 'stacks', stack, 'cdk.tf');
-      const parsed = await parse(file, fs.readFileSync(file, 'utf8'));
+      const parsed = await parseHcl(file, fs.readFileSync(file, 'utf8'));
       expect({ stack, config: canonical(parsed) }).toEqual({ stack, config: canonical(readJson(stack)) });
     }
     // Attribute and block syntax parse to the same JSON, so the round trip cannot see this: helm provider 3.x
