@@ -17,8 +17,12 @@ const BLOCK_OPENER = /^\s*[A-Za-z_][\w-]*(\s+("[^"]*"|[A-Za-z_][\w-]*))*\s*\{$/;
 const QUOTED_ATTRIBUTE = /^(\s*[A-Za-z_][\w-]*\s*=\s*)(".*\$\{.*")$/;
 /** A heredoc (`<<EOF` or `<<-EOF`) ends at the line that holds only its marker, indented or not. */
 const HEREDOC_START = /<<-?([A-Za-z_]\w*)$/;
-/** `"${a.b[0].c}"`: a string that is one interpolation of a plain traversal (attributes, indexes, splats) and no more. */
-const WRAPPED_TRAVERSAL = /^"\$\{[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\.\d+|\[\d+\]|\[\*\]|\.\*)*\}"$/;
+/**
+ * `"${a.b[0].c}"`: a string that is one interpolation of a plain traversal (attributes, `[n]` indexes, `[*]` splats)
+ * and no more. Legacy `.0` indexes and `.*` splats are left to the parser, which refuses some of their chains
+ * (`a.0.1`, `a.*.*`).
+ */
+const WRAPPED_TRAVERSAL = /^"\$\{[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\]|\[\*\])*\}"$/;
 
 /**
  * Whether a quoted value is a reference such as `"${google_project.project.number}"`, which HCL reads as a template

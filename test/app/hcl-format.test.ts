@@ -83,8 +83,7 @@ describe('formatHcl', () => {
       '"${google_project.project-number.number}"',
       '"${a.b[0].c}"',
       '"${a.b[*].c}"',
-      '"${a.*.b}"',
-      '"${a.0}"',
+      '"${a[0][1]}"',
     ];
     // Not plain references, though some are single interpolations: the parser decides those.
     const others = [
@@ -96,6 +95,11 @@ describe('formatHcl', () => {
       '"${f(a.b)}"',
       '"${a["k"]}"',
       '"%{ if a }x%{ endif }"',
+      // Legacy indexes and attribute splats: some of their chains are not valid HCL, so the parser decides.
+      '"${a.0}"',
+      '"${a.*.b}"',
+      '"${a.0.1}"',
+      '"${a.*.*}"',
     ];
     for (const value of references) {
       expect({ value, plain: isWrappedTraversal(value), ast: (await expressionAst('cdk.tf', value))?.type }).toEqual({
@@ -105,6 +109,10 @@ describe('formatHcl', () => {
       });
     }
     expect(others.filter(isWrappedTraversal)).toEqual([]);
+  });
+
+  test('a reference HCL refuses still fails formatting, with the parser\'s reason', async () => {
+    await expect(formatHcl('resource "t" "n" {\nx = "${a.0.1}"\n}\n')).rejects.toThrow(/Invalid legacy index syntax/);
   });
 
   const terraform = spawnSync('terraform', ['version']).status === 0;
