@@ -74,10 +74,11 @@ export class BlueprintStack extends TerraformStack {
    * Only makes sure the stack has a backend. cdktf's own prepareStack also resolves every token of the stack once more
    * before synth, in a "preparing" mode, so that a token that reads another stack's resource turns into an output there
    * and a remote state lookup here (cdktf 0.21.0: lib/app.js synth, lib/terraform-stack.js prepareStack,
-   * lib/tfExpression.js Reference.resolve). Blueprint stacks read what other stacks made through data sources, by name,
-   * so each plans from its own state; each is built from its config section alone (stacks/index.ts hands none another's
-   * constructs). The pass found nothing and cost an eighth of a synth (tests never ran it: Testing.synth does not). A token from another stack now comes out as a reference to a resource this stack does not
-   * declare, which `terraform plan` refuses and the tests look for in every stack.
+   * lib/tfExpression.js Reference.resolve; re-check on a cdktf upgrade). Blueprint stacks read what other stacks made
+   * through data sources, by name, so each plans from its own state; each is built from its config section alone
+   * (stacks/index.ts hands none another's constructs). The pass found nothing and cost an eighth of a synth; a test runs
+   * it on the example and on an adopting config and checks it still would. A token from another stack would now come
+   * out as a reference to a resource this stack does not declare, which `terraform plan` refuses.
    */
   override prepareStack(): void {
     this.ensureBackendExists();
