@@ -3,13 +3,13 @@ import { loadConfig } from '../config/load';
 import type { GlobalConfig } from '../config/schema';
 import { chooseConfig, CONFIG_ENV, ConfigChoice, DEFAULT_CONFIG } from './config-file';
 import { Compose, PolicyViolationError, synthesize } from './synthesize';
-
+import { TOKEN_STACKS_ENV } from './token-stacks';
 
 const USAGE = `usage: npm run synth -- [--config <file>]
   Synthesizes every stack the config enables into cdktf.out/stacks/<stack>/.
   --config <file>   config file (default: $${CONFIG_ENV}, else ${DEFAULT_CONFIG})
   SYNTH_HCL_OUTPUT=true writes HCL (cdk.tf) instead of JSON (cdk.tf.json).
-  SYNTH_TOKEN_STACKS=1 records where each cdktf token is created, for an error that says "Token created:".`;
+  ${TOKEN_STACKS_ENV}=1 records where each cdktf token is created, for an error that says "Token created:".`;
 
 export interface CliIo {
   readonly out: (line: string) => void;
