@@ -26,9 +26,11 @@ function node(args: string[], env: NodeJS.ProcessEnv = {}): Run {
 }
 
 /** As node(), without waiting: independent runs share the machine's two cores. */
-function nodeAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+const nodeAsync = (args: string[], env: NodeJS.ProcessEnv = {}) => runAsync(process.execPath, args, env);
+
+function runAsync(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -317,6 +319,22 @@ describe('scripts/run-bundle.js on a small stand-in bundle (a copy of it runs th
   });
 });
 
+/**
+ * What test/support/app.ts's onlyBlueprints([]) writes, in `dir`: every blueprint off, so only state-bootstrap. Its
+ * path.
+ */
+function writeStateOnlyConfig(dir: string): string {
+  const example = fs.readFileSync(path.join(ROOT, 'config', 'example.yaml'), 'utf8');
+  const stateOnly = path.join(dir, 'state-only.yaml');
+  fs.writeFileSync(
+    stateOnly,
+    example.replace(/^(\w+):\n {2}enabled: true$/gm, (whole, section: string) =>
+      section === 'stateBootstrap' ? whole : `${section}:\n  enabled: false`,
+    ),
+  );
+  return stateOnly;
+}
+
 test(
   'the synth bundle as npm run synth builds and runs it: fresh after a build, the same output and files as node .build/main.js',
   async () => {
@@ -340,15 +358,7 @@ test(
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-bundle-synth-'));
     try {
-      // What test/support/app.ts's onlyBlueprints([]) writes: every blueprint off, so only state-bootstrap.
-      const example = fs.readFileSync(path.join(ROOT, 'config', 'example.yaml'), 'utf8');
-      const stateOnly = path.join(dir, 'state-only.yaml');
-      fs.writeFileSync(
-        stateOnly,
-        example.replace(/^(\w+):\n {2}enabled: true$/gm, (whole, section: string) =>
-          section === 'stateBootstrap' ? whole : `${section}:\n  enabled: false`,
-        ),
-      );
+      const stateOnly = writeStateOnlyConfig(dir);
       /** A synth into `<dir>/<outName>`; the app prints where it wrote each stack, here always as <outdir>. */
       const synth = async (args: string[], outName: string, env: NodeJS.ProcessEnv = {}) => {
         const outdir = path.join(dir, outName);
@@ -378,6 +388,25 @@ test(
       expect(launched).toEqual({ ...plain, stderr: expect.stringMatching(new RegExp(`^code cache ${cacheFile}: (accepted|.*, written)\n$`)) });
       expect(files('launched')).toEqual(files('plain'));
       wholeCacheHeader(cacheFile);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  TIMEOUT_MS,
+);
+
+test(
+  'npm run synth:hcl -- --config <file> hands the arguments on to the app, as npm run synth does',
+  async () => {
+    // synth:hcl calls npm run synth again: without a `--` there, that npm takes --config for an option of its own.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-hcl-'));
+    try {
+      const stateOnly = writeStateOnlyConfig(dir);
+      const outdir = path.join(dir, 'out');
+      const run = await runAsync('npm', ['run', '--silent', 'synth:hcl', '--', '--config', stateOnly], { CDKTF_OUTDIR: outdir });
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(run.stdout.split('\n')[0]).toMatch(new RegExp(`^config ${stateOnly}: `));
+      expect(fs.readdirSync(path.join(outdir, 'stacks', 'state-bootstrap')).sort()).toEqual(['cdk.tf', 'metadata.json']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
