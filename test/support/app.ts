@@ -57,9 +57,16 @@ export function onlyBlueprints(enabled: readonly (typeof BLUEPRINT_SECTIONS)[num
   return text;
 }
 
+/**
+ * config/example.yaml, loaded once per test process: a test file builds many variants, and parsing the YAML was most of
+ * each one's config. Never handed out itself: exampleConfig returns what the schema parses from it, new objects.
+ */
+let example: Config | undefined;
+
 /** The example config, optionally changed: `overrides` is merged section by section. */
 export function exampleConfig(overrides: Record<string, unknown> = {}): Config {
-  return configSchema.parse(mergeSections(loadConfig(EXAMPLE_CONFIG).config as unknown as Record<string, unknown>, overrides));
+  example ??= loadConfig(EXAMPLE_CONFIG).config;
+  return configSchema.parse(mergeSections(example as unknown as Record<string, unknown>, overrides));
 }
 
 /** `base` with `overrides` merged section by section (a section's keys replace those of the same name). */

@@ -13,10 +13,19 @@ interface Schema {
   'x-kubernetes-preserve-unknown-fields'?: boolean;
 }
 
-/** The openAPIV3Schema of `version` in a CRD file of the reference. */
+type Crd = { spec?: { versions?: { name: string; schema: { openAPIV3Schema: Schema } }[] } } | null;
+
+/** The reference's CRD files, parsed once per test process: Istio's are large, and a test checks an object per kind. */
+const crdFiles = new Map<string, Crd[]>();
+
+/** The openAPIV3Schema of `version` in a CRD file of the reference (read-only: later calls get the same object). */
 export function crdSchema(file: string, version: string): Schema {
-  for (const doc of parseAllDocuments(fs.readFileSync(path.join(REFERENCE_CRDS, file), 'utf8'))) {
-    const crd = doc.toJS() as { spec?: { versions?: { name: string; schema: { openAPIV3Schema: Schema } }[] } };
+  let crds = crdFiles.get(file);
+  if (!crds) {
+    crds = parseAllDocuments(fs.readFileSync(path.join(REFERENCE_CRDS, file), 'utf8')).map((doc) => doc.toJS() as Crd);
+    crdFiles.set(file, crds);
+  }
+  for (const crd of crds) {
     const found = crd?.spec?.versions?.find((v) => v.name === version);
     if (found) return found.schema.openAPIV3Schema;
   }
