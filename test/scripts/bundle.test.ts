@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { onlyBlueprints } from '../support/example-text';
 
 /**
  * The synth bundle: scripts/build.js builds .build/main.js, scripts/run-bundle.js runs it with a V8 code cache. The
@@ -319,19 +320,10 @@ describe('scripts/run-bundle.js on a small stand-in bundle (a copy of it runs th
   });
 });
 
-/**
- * What test/support/app.ts's onlyBlueprints([]) writes, in `dir`: every blueprint off, so only state-bootstrap. Its
- * path.
- */
+/** A config in `dir` with every blueprint off, so only state-bootstrap: its path. */
 function writeStateOnlyConfig(dir: string): string {
-  const example = fs.readFileSync(path.join(ROOT, 'config', 'example.yaml'), 'utf8');
   const stateOnly = path.join(dir, 'state-only.yaml');
-  fs.writeFileSync(
-    stateOnly,
-    example.replace(/^(\w+):\n {2}enabled: true$/gm, (whole, section: string) =>
-      section === 'stateBootstrap' ? whole : `${section}:\n  enabled: false`,
-    ),
-  );
+  fs.writeFileSync(stateOnly, onlyBlueprints([]));
   return stateOnly;
 }
 

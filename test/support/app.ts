@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
@@ -11,8 +10,9 @@ import { Config, configSchema } from '../../lib/config/schema';
 import { SecurityBaseline } from '../../lib/policy/baseline';
 import { BlueprintContext, BlueprintStack } from '../../lib/stack/blueprint-stack';
 import { addBlueprints } from '../../stacks';
+import { EXAMPLE_CONFIG } from './example-text';
 
-export const EXAMPLE_CONFIG = path.join(__dirname, '..', '..', 'config', 'example.yaml');
+export { EXAMPLE_CONFIG, onlyBlueprints } from './example-text';
 /** The stacks config/example.yaml enables, sorted. */
 export const EXAMPLE_STACKS = [
   'cloudrun-mesh',
@@ -40,21 +40,6 @@ export async function runSynth(args: readonly string[], env: NodeJS.ProcessEnv):
   const err: string[] = [];
   const code = await runCli(args, env, addBlueprints, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err };
-}
-
-/** Blueprint sections of config/example.yaml that a config can switch off; stateBootstrap always stays on. */
-const BLUEPRINT_SECTIONS = ['gkePlayground', 'irisMirror', 'skypilot', 'ilpConnector', 'cloudrunMesh'] as const;
-
-/** The text of config/example.yaml with only `enabled` (and stateBootstrap) switched on: small configs for CLI tests. */
-export function onlyBlueprints(enabled: readonly (typeof BLUEPRINT_SECTIONS)[number][]): string {
-  let text = readFileSync(EXAMPLE_CONFIG, 'utf8');
-  for (const section of BLUEPRINT_SECTIONS) {
-    if (enabled.includes(section)) continue;
-    const on = `${section}:\n  enabled: true`;
-    if (!text.includes(on)) throw new Error(`config/example.yaml no longer has "${on}"`);
-    text = text.replace(on, `${section}:\n  enabled: false`);
-  }
-  return text;
 }
 
 /**
